@@ -1,0 +1,5 @@
+package io.tidemark.cli;
+
+public final class Tidemark {
+    public static void main(String[] args) {}
+}
