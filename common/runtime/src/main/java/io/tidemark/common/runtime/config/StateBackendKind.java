@@ -1,0 +1,7 @@
+package io.tidemark.common.runtime.config;
+
+/** Where keyed state lives. */
+public enum StateBackendKind {
+    ROCKSDB,
+    HASHMAP
+}

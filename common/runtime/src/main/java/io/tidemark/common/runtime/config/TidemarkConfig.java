@@ -1,0 +1,223 @@
+package io.tidemark.common.runtime.config;
+
+import io.tidemark.common.runtime.kafka.StartPosition;
+import io.tidemark.common.runtime.kafka.StopPosition;
+import io.tidemark.common.runtime.record.ValidationSettings;
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import org.apache.flink.configuration.Configuration;
+
+/**
+ * The validated, immutable configuration every job shares. Built once in {@code main} from the
+ * Flink {@link Configuration} that {@link ConfigLoader} returns; jobs wrap it in their own config
+ * object with their options.
+ */
+public final class TidemarkConfig implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    private final String jobName;
+    private final ExecutionMode executionMode;
+    private final Integer parallelism;
+    private final Duration checkpointInterval;
+    private final String checkpointDir;
+    private final StateBackendKind stateBackend;
+    private final Duration outOfOrderness;
+    private final Duration idleness;
+    private final ValidationSettings validation;
+    private final StartPosition start;
+    private final StopPosition stop;
+    private final String groupId;
+    private final DeliveryGuarantee deliveryGuarantee;
+    private final Duration transactionTimeout;
+    private final String transactionalIdPrefix;
+    private final String dlqTopic;
+    private final String lateTopic;
+    private final Map<String, String> kafkaProperties;
+    private final Map<String, String> flinkProperties;
+
+    private TidemarkConfig(Configuration conf, String defaultJobName) {
+        this.jobName = conf.getOptional(TidemarkOptions.JOB_NAME).orElse(defaultJobName);
+        if (jobName == null || !jobName.matches("[a-z][a-z0-9-]*")) {
+            throw new InvalidConfigException(
+                    "Invalid value '"
+                            + jobName
+                            + "' for configuration key 'job.name': expected lower-case letters,"
+                            + " digits and dashes, starting with a letter");
+        }
+        this.executionMode = conf.get(TidemarkOptions.EXECUTION_MODE);
+        this.parallelism = conf.getOptional(TidemarkOptions.PARALLELISM).orElse(null);
+        if (parallelism != null && parallelism < 1) {
+            throw new InvalidConfigException(
+                    "Invalid value '" + parallelism + "' for configuration key 'parallelism':"
+                            + " expected an integer >= 1");
+        }
+        this.checkpointInterval = conf.get(TidemarkOptions.CHECKPOINT_INTERVAL);
+        this.checkpointDir = conf.getOptional(TidemarkOptions.CHECKPOINT_DIR).orElse(null);
+        this.stateBackend = conf.get(TidemarkOptions.STATE_BACKEND);
+        this.outOfOrderness = conf.get(TidemarkOptions.OUT_OF_ORDERNESS);
+        if (outOfOrderness.isNegative()) {
+            throw new InvalidConfigException(
+                    "Invalid value '" + outOfOrderness + "' for configuration key "
+                            + "'event-time.out-of-orderness': expected a duration >= 0");
+        }
+        this.idleness = conf.getOptional(TidemarkOptions.IDLENESS).orElse(null);
+        this.validation =
+                new ValidationSettings(
+                        conf.get(TidemarkOptions.MAX_SKEW_AHEAD).toMillis(),
+                        conf.getOptional(TidemarkOptions.MAX_SKEW_BEHIND)
+                                .map(Duration::toMillis)
+                                .orElse(-1L));
+        this.start =
+                StartPosition.parse(
+                        TidemarkOptions.SOURCE_START.key(), conf.get(TidemarkOptions.SOURCE_START));
+        this.stop =
+                StopPosition.parse(
+                        TidemarkOptions.SOURCE_STOP.key(), conf.get(TidemarkOptions.SOURCE_STOP));
+        this.groupId =
+                conf.getOptional(TidemarkOptions.SOURCE_GROUP_ID).orElse("tidemark-" + jobName);
+        this.deliveryGuarantee = conf.get(TidemarkOptions.SINK_DELIVERY_GUARANTEE);
+        this.transactionTimeout = conf.get(TidemarkOptions.SINK_TRANSACTION_TIMEOUT);
+        this.transactionalIdPrefix =
+                conf.getOptional(TidemarkOptions.SINK_TRANSACTIONAL_ID_PREFIX).orElse(jobName);
+        this.dlqTopic = conf.getOptional(TidemarkOptions.TOPIC_DLQ).orElse(jobName + "-dlq");
+        this.lateTopic = conf.getOptional(TidemarkOptions.TOPIC_LATE).orElse(jobName + "-late");
+        this.kafkaProperties = prefixed(conf, TidemarkOptions.KAFKA_PREFIX);
+        this.flinkProperties = prefixed(conf, TidemarkOptions.FLINK_PREFIX);
+        if (!kafkaProperties.containsKey("bootstrap.servers")) {
+            throw new InvalidConfigException(
+                    "Missing configuration key 'kafka.bootstrap.servers': expected host:port[,...]"
+                            + " of the Kafka cluster");
+        }
+    }
+
+    /** Builds and validates; {@code defaultJobName} applies when {@code job.name} is unset. */
+    public static TidemarkConfig from(Configuration conf, String defaultJobName) {
+        return new TidemarkConfig(conf, defaultJobName);
+    }
+
+    private static Map<String, String> prefixed(Configuration conf, String prefix) {
+        Map<String, String> out = new TreeMap<>();
+        for (String key : conf.keySet()) {
+            if (key.startsWith(prefix)) {
+                out.put(key.substring(prefix.length()), conf.getString(key, ""));
+            }
+        }
+        return Collections.unmodifiableMap(out);
+    }
+
+    public String jobName() {
+        return jobName;
+    }
+
+    public ExecutionMode executionMode() {
+        return executionMode;
+    }
+
+    public Integer parallelism() {
+        return parallelism;
+    }
+
+    public Duration checkpointInterval() {
+        return checkpointInterval;
+    }
+
+    public String checkpointDir() {
+        return checkpointDir;
+    }
+
+    public StateBackendKind stateBackend() {
+        return stateBackend;
+    }
+
+    public Duration outOfOrderness() {
+        return outOfOrderness;
+    }
+
+    /** Processing-time idleness, or null when off (the default). */
+    public Duration idleness() {
+        return idleness;
+    }
+
+    public ValidationSettings validation() {
+        return validation;
+    }
+
+    public StartPosition start() {
+        return start;
+    }
+
+    public StopPosition stop() {
+        return stop;
+    }
+
+    public String groupId() {
+        return groupId;
+    }
+
+    public DeliveryGuarantee deliveryGuarantee() {
+        return deliveryGuarantee;
+    }
+
+    public Duration transactionTimeout() {
+        return transactionTimeout;
+    }
+
+    public String transactionalIdPrefix() {
+        return transactionalIdPrefix;
+    }
+
+    public String dlqTopic() {
+        return dlqTopic;
+    }
+
+    public String lateTopic() {
+        return lateTopic;
+    }
+
+    public String bootstrapServers() {
+        return kafkaProperties.get("bootstrap.servers");
+    }
+
+    /** The {@code kafka.*} properties without the prefix, for every Kafka client. */
+    public Properties kafkaProperties() {
+        Properties props = new Properties();
+        props.putAll(kafkaProperties);
+        return props;
+    }
+
+    /** The {@code flink.*} properties without the prefix. */
+    public Map<String, String> flinkProperties() {
+        return flinkProperties;
+    }
+
+    @Override
+    public String toString() {
+        Map<String, String> kafka = new TreeMap<>();
+        kafkaProperties.forEach(
+                (k, v) -> kafka.put(k, Redaction.isSecret(k) ? Redaction.MASK : v));
+        return "TidemarkConfig{job="
+                + jobName
+                + ", mode="
+                + executionMode
+                + ", parallelism="
+                + parallelism
+                + ", B="
+                + outOfOrderness
+                + ", idleness="
+                + idleness
+                + ", start="
+                + start
+                + ", stop="
+                + stop
+                + ", delivery="
+                + deliveryGuarantee
+                + ", kafka="
+                + kafka
+                + '}';
+    }
+}

@@ -1,0 +1,176 @@
+package io.tidemark.common.runtime.config;
+
+import java.time.Duration;
+import java.util.List;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+
+/**
+ * Options every Tidemark job understands. Jobs add their own (topics, window sizes); keys outside
+ * these sets fail at start, except the two pass-through prefixes:
+ *
+ * <ul>
+ *   <li>{@code kafka.*}: Kafka client properties for every source, sink and admin client (e.g.
+ *       {@code kafka.bootstrap.servers}, {@code kafka.security.protocol}, {@code kafka.sasl.*});
+ *   <li>{@code flink.*}: raw Flink configuration for the job's environment.
+ * </ul>
+ *
+ * Any value may be {@code ${env:NAME}} to read it from an environment variable (for secrets).
+ */
+public final class TidemarkOptions {
+
+    private TidemarkOptions() {}
+
+    public static final String KAFKA_PREFIX = "kafka.";
+    public static final String FLINK_PREFIX = "flink.";
+
+    public static final ConfigOption<String> JOB_NAME =
+            ConfigOptions.key("job.name")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Job name: prefix of uids, default topics and transactional ids.");
+
+    public static final ConfigOption<ExecutionMode> EXECUTION_MODE =
+            ConfigOptions.key("execution.mode")
+                    .enumType(ExecutionMode.class)
+                    .defaultValue(ExecutionMode.STREAMING)
+                    .withDescription("STREAMING for live runs, BATCH for bounded backfills.");
+
+    public static final ConfigOption<Integer> PARALLELISM =
+            ConfigOptions.key("parallelism")
+                    .intType()
+                    .noDefaultValue()
+                    .withDescription("Job parallelism; the cluster default when unset.");
+
+    public static final ConfigOption<Duration> CHECKPOINT_INTERVAL =
+            ConfigOptions.key("checkpoint.interval")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(10))
+                    .withDescription(
+                            "Checkpoint interval (exactly-once). Output becomes visible to "
+                                    + "read_committed consumers once per interval.");
+
+    public static final ConfigOption<String> CHECKPOINT_DIR =
+            ConfigOptions.key("checkpoint.dir")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription("Checkpoint storage URI, e.g. file:///tmp/tidemark/checkpoints.");
+
+    public static final ConfigOption<StateBackendKind> STATE_BACKEND =
+            ConfigOptions.key("state.backend")
+                    .enumType(StateBackendKind.class)
+                    .defaultValue(StateBackendKind.ROCKSDB)
+                    .withDescription("ROCKSDB (incremental checkpoints) or HASHMAP.");
+
+    public static final ConfigOption<Duration> OUT_OF_ORDERNESS =
+            ConfigOptions.key("event-time.out-of-orderness")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(2))
+                    .withDescription(
+                            "The bound B of the lateness rule: a record more than B behind its "
+                                    + "partition's maximum event time is late.");
+
+    public static final ConfigOption<Duration> IDLENESS =
+            ConfigOptions.key("event-time.idleness")
+                    .durationType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Processing-time idleness of empty partitions. Off by default: it "
+                                    + "makes results depend on timing (records behind the "
+                                    + "watermark then go to the late topic as LATE_AFTER_IDLE).");
+
+    public static final ConfigOption<Duration> MAX_SKEW_AHEAD =
+            ConfigOptions.key("validation.max-skew-ahead")
+                    .durationType()
+                    .defaultValue(Duration.ofHours(1))
+                    .withDescription(
+                            "How far an event time may lie ahead of its Kafka record timestamp.");
+
+    public static final ConfigOption<Duration> MAX_SKEW_BEHIND =
+            ConfigOptions.key("validation.max-skew-behind")
+                    .durationType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "How far an event time may lie behind its Kafka record timestamp; "
+                                    + "no limit when unset.");
+
+    public static final ConfigOption<String> SOURCE_START =
+            ConfigOptions.key("source.start")
+                    .stringType()
+                    .defaultValue("earliest")
+                    .withDescription(
+                            "Where sources start: earliest, latest, committed, or an ISO-8601 "
+                                    + "instant (first record with a timestamp at or after it).");
+
+    public static final ConfigOption<String> SOURCE_STOP =
+            ConfigOptions.key("source.stop")
+                    .stringType()
+                    .defaultValue("none")
+                    .withDescription(
+                            "Where sources stop: none (unbounded), latest (the offsets latest "
+                                    + "at start), or an ISO-8601 instant.");
+
+    public static final ConfigOption<String> SOURCE_GROUP_ID =
+            ConfigOptions.key("source.group-id")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription("Consumer group id; tidemark-<job> when unset.");
+
+    public static final ConfigOption<DeliveryGuarantee> SINK_DELIVERY_GUARANTEE =
+            ConfigOptions.key("sink.delivery-guarantee")
+                    .enumType(DeliveryGuarantee.class)
+                    .defaultValue(DeliveryGuarantee.EXACTLY_ONCE)
+                    .withDescription("Delivery guarantee of every Kafka sink of the job.");
+
+    public static final ConfigOption<Duration> SINK_TRANSACTION_TIMEOUT =
+            ConfigOptions.key("sink.transaction-timeout")
+                    .durationType()
+                    .defaultValue(Duration.ofMinutes(15))
+                    .withDescription(
+                            "transaction.timeout.ms of exactly-once sinks; must not exceed the "
+                                    + "broker's transaction.max.timeout.ms (15 min by default).");
+
+    public static final ConfigOption<String> SINK_TRANSACTIONAL_ID_PREFIX =
+            ConfigOptions.key("sink.transactional-id-prefix")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Prefix of the transactional ids; <job> when unset. Each sink adds "
+                                    + "its own name, so prefixes stay distinct.");
+
+    public static final ConfigOption<String> TOPIC_DLQ =
+            ConfigOptions.key("topics.dlq")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription("DLQ topic; <job>-dlq when unset.");
+
+    public static final ConfigOption<String> TOPIC_LATE =
+            ConfigOptions.key("topics.late")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription("Late-record topic; <job>-late when unset.");
+
+    /** The options every job accepts. */
+    public static List<ConfigOption<?>> all() {
+        return List.of(
+                JOB_NAME,
+                EXECUTION_MODE,
+                PARALLELISM,
+                CHECKPOINT_INTERVAL,
+                CHECKPOINT_DIR,
+                STATE_BACKEND,
+                OUT_OF_ORDERNESS,
+                IDLENESS,
+                MAX_SKEW_AHEAD,
+                MAX_SKEW_BEHIND,
+                SOURCE_START,
+                SOURCE_STOP,
+                SOURCE_GROUP_ID,
+                SINK_DELIVERY_GUARANTEE,
+                SINK_TRANSACTION_TIMEOUT,
+                SINK_TRANSACTIONAL_ID_PREFIX,
+                TOPIC_DLQ,
+                TOPIC_LATE);
+    }
+}

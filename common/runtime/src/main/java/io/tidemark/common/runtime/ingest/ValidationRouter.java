@@ -1,0 +1,53 @@
+package io.tidemark.common.runtime.ingest;
+
+import io.tidemark.common.runtime.record.ErrorEnvelopes;
+import io.tidemark.common.runtime.record.InputRecord;
+import io.tidemark.common.schemas.ErrorEnvelope;
+import io.tidemark.common.schemas.ReasonCode;
+import java.util.EnumMap;
+import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Sends records that failed decoding or validation to the DLQ side output as error envelopes,
+ * counted per reason code ({@code tidemark.dlq.<REASON>}), and passes everything else on.
+ */
+public final class ValidationRouter<T> extends ProcessFunction<InputRecord<T>, InputRecord<T>> {
+
+    private static final long serialVersionUID = 1L;
+
+    public static final OutputTag<ErrorEnvelope> DLQ =
+            new OutputTag<>("dlq", new AvroTypeInfo<>(ErrorEnvelope.class));
+
+    private final String job;
+    private transient Map<ReasonCode, Counter> counters;
+
+    public ValidationRouter(String job) {
+        this.job = job;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        MetricGroup dlq = getRuntimeContext().getMetricGroup().addGroup("tidemark").addGroup("dlq");
+        counters = new EnumMap<>(ReasonCode.class);
+        for (ReasonCode reason : ReasonCode.values()) {
+            counters.put(reason, dlq.counter(reason.name()));
+        }
+    }
+
+    @Override
+    public void processElement(InputRecord<T> record, Context ctx, Collector<InputRecord<T>> out) {
+        if (record.isBad()) {
+            counters.get(record.reason).inc();
+            ctx.output(DLQ, ErrorEnvelopes.ofBad(record, job));
+        } else {
+            out.collect(record);
+        }
+    }
+}
