@@ -170,6 +170,47 @@ class PassThroughITCase {
     }
 
     @Test
+    void timestampStartAndStopReadOnlyRecordsStampedInsideTheRange() throws Exception {
+        String topic = "ranged";
+        KAFKA.createTopic(topic, 1);
+        Instant t0 = Instant.parse("2026-11-01T10:00:00Z");
+        List<String> lines = new ArrayList<>();
+        for (int minute = 0; minute < 20; minute++) {
+            lines.add(
+                    "{\"eventId\":\"r-"
+                            + minute
+                            + "\",\"userId\":\"u-1\",\"eventTime\":\""
+                            + t0.plusSeconds(60L * minute)
+                            + "\",\"type\":\"PAGE_VIEW\"}");
+        }
+        JsonLinesLoader.load(lines, "ranged", topic, "Click", KAFKA.bootstrapServers(), new Properties());
+        TidemarkConfig config =
+                config(
+                        "ranged",
+                        Map.of(
+                                "source.start", t0.plusSeconds(300).toString(),
+                                "source.stop", t0.plusSeconds(900).toString()));
+        KAFKA.createTopic("ranged-out", 1);
+        KAFKA.createTopic(config.lateTopic(), 1);
+        KAFKA.createTopic(config.dlqTopic(), 1);
+        StreamExecutionEnvironment env = TidemarkEnvironment.create(config);
+        PassThroughTopology.build(env, config, topic, "ranged-out");
+        env.execute(config.jobName());
+
+        List<String> ids = new ArrayList<>();
+        for (String line : CommittedReader.canonicalLines(KAFKA.bootstrapServers(), "ranged-out")) {
+            ids.add(AvroJson.MAPPER.readTree(line).get("eventId").asText());
+        }
+        assertThat(sorted(ids))
+                .as("minutes 5 (inclusive) to 15 (exclusive)")
+                .isEqualTo(
+                        sorted(
+                                List.of(
+                                        "r-5", "r-6", "r-7", "r-8", "r-9", "r-10", "r-11", "r-12",
+                                        "r-13", "r-14")));
+    }
+
+    @Test
     void transactionTimeoutAboveBrokerMaximumFailsBeforeTheJobStarts() {
         TidemarkConfig config = config("toolong", Map.of("sink.transaction-timeout", "16 min"));
         StreamExecutionEnvironment env = TidemarkEnvironment.create(config);
