@@ -1,6 +1,8 @@
 package io.tidemark.common.schemas;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -34,14 +36,21 @@ import org.apache.avro.generic.GenericRecord;
  *   <li>enums as their symbol, arrays as arrays, nested records as objects, {@code bytes} as
  *       base64;
  *   <li>a nullable union ({@code ["null", T]}) as {@code null} or the plain value of {@code T};
- *   <li>on reading, a missing field takes its schema default (or {@code null} when nullable);
- *       an unknown field is an error, except top-level control fields starting with {@code _}
- *       (see the JSON Lines loader), which are ignored here.
+ *   <li>on reading, a missing field takes its schema default (or {@code null} when nullable); an
+ *       unknown field is an error, except top-level control fields starting with {@code _} (see the
+ *       JSON Lines loader), which are ignored here.
  * </ul>
  */
 public final class AvroJson {
 
-    public static final ObjectMapper MAPPER = new ObjectMapper();
+    /**
+     * Reads exactly one JSON value per text and rejects duplicate keys, so that a JSON Lines line
+     * holding two objects or a field twice is an error instead of losing data silently.
+     */
+    public static final ObjectMapper MAPPER =
+            new ObjectMapper()
+                    .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                    .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     private static final DateTimeFormatter ISO_MILLIS =
             DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
@@ -72,7 +81,10 @@ public final class AvroJson {
         return (GenericRecord) read(node, schema, "$", true);
     }
 
-    /** Writes a generic record (raw Avro values, no logical-type conversions) as JSON. */
+    /**
+     * Writes a record as JSON: a generic one with raw Avro values, or a generated (specific) one
+     * whose timestamps are {@link Instant}s.
+     */
     public static ObjectNode toJson(GenericRecord record) {
         return (ObjectNode) write(record, record.getSchema());
     }
@@ -153,7 +165,12 @@ public final class AvroJson {
                 }
                 List<Object> items = new ArrayList<>(node.size());
                 for (int i = 0; i < node.size(); i++) {
-                    items.add(read(node.get(i), schema.getElementType(), path + "[" + i + "]", false));
+                    items.add(
+                            read(
+                                    node.get(i),
+                                    schema.getElementType(),
+                                    path + "[" + i + "]",
+                                    false));
                 }
                 return new GenericData.Array<>(schema, items);
             case BYTES:
@@ -182,7 +199,12 @@ public final class AvroJson {
             String fieldPath = path + "." + field.name();
             if (value == null) {
                 if (field.hasDefaultValue()) {
-                    record.put(field.pos(), GenericData.get().deepCopy(field.schema(), GenericData.get().getDefaultValue(field)));
+                    record.put(
+                            field.pos(),
+                            GenericData.get()
+                                    .deepCopy(
+                                            field.schema(),
+                                            GenericData.get().getDefaultValue(field)));
                     continue;
                 }
                 if (isNullable(field.schema())) {
@@ -227,7 +249,8 @@ public final class AvroJson {
                 try {
                     return parseInstant(node.textValue());
                 } catch (DateTimeParseException e) {
-                    throw mismatch(path, "an ISO-8601 UTC instant like 2026-11-01T10:00:00.000Z", node);
+                    throw mismatch(
+                            path, "an ISO-8601 UTC instant like 2026-11-01T10:00:00.000Z", node);
                 }
             }
             throw mismatch(path, "an ISO-8601 UTC instant like 2026-11-01T10:00:00.000Z", node);
@@ -261,7 +284,10 @@ public final class AvroJson {
             case INT:
                 return f.numberNode(((Number) value).intValue());
             case LONG:
-                long l = ((Number) value).longValue();
+                long l =
+                        value instanceof Instant
+                                ? ((Instant) value).toEpochMilli()
+                                : ((Number) value).longValue();
                 return isTimestampMillis(schema) ? f.textNode(formatInstant(l)) : f.numberNode(l);
             case ARRAY:
                 ArrayNode array = f.arrayNode();
@@ -288,7 +314,8 @@ public final class AvroJson {
     private static boolean isNullable(Schema schema) {
         return schema.getType() == Schema.Type.NULL
                 || (schema.getType() == Schema.Type.UNION
-                        && schema.getTypes().stream().anyMatch(s -> s.getType() == Schema.Type.NULL));
+                        && schema.getTypes().stream()
+                                .anyMatch(s -> s.getType() == Schema.Type.NULL));
     }
 
     private static Schema nonNullBranch(Schema union, String path) {

@@ -3,8 +3,8 @@ package io.tidemark.common.schemas;
 import java.util.Objects;
 
 /**
- * The outcome of decoding one Kafka value: the expected record, a heartbeat, or the reason it
- * could not be read. Decoding never throws, because bad input must reach the DLQ, not stop a job.
+ * The outcome of decoding one Kafka value: the expected record, a heartbeat, or the reason it could
+ * not be read. Decoding never throws, because bad input must reach the DLQ, not stop a job.
  */
 public final class Decoded<T> {
 

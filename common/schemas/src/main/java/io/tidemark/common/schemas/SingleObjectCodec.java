@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.HashMap;
+import java.util.Map;
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
@@ -16,10 +18,10 @@ import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
- * Avro single-object encoding (a {@code C3 01} marker, the writer schema's 8-byte fingerprint,
- * then the binary body) for one record type. The decoder resolves every historical version of
- * the type registered in {@link TidemarkSchemas}, recognises {@link Heartbeat}s on any topic, and
- * reports anything else as a failure instead of throwing.
+ * Avro single-object encoding (a {@code C3 01} marker, the writer schema's 8-byte fingerprint, then
+ * the binary body) for one record type. The decoder resolves every historical version of the type
+ * registered in {@link TidemarkSchemas}, recognises {@link Heartbeat}s on any topic, and reports
+ * anything else as a failure instead of throwing.
  *
  * <p>Instances are thread-safe for encoding and decoding (Avro's encoder and decoder are).
  */
@@ -35,14 +37,19 @@ public final class SingleObjectCodec<T extends SpecificRecord> {
     private final BinaryMessageDecoder<T> decoder;
     private final BinaryMessageDecoder<Heartbeat> heartbeatDecoder;
 
+    /** The writer schemas this codec resolves (current and historical), by fingerprint. */
+    private final Map<Long, Schema> readable = new HashMap<>();
+
     private SingleObjectCodec(Class<T> type) {
         this.type = type;
         SpecificData model = SpecificData.getForClass(type);
         this.schema = SpecificData.get().getSchema(type);
         this.encoder = new BinaryMessageEncoder<>(model, schema);
         this.decoder = new BinaryMessageDecoder<>(model, schema);
+        readable.put(TidemarkSchemas.fingerprint(schema), schema);
         for (Schema old : TidemarkSchemas.history(schema.getName())) {
             decoder.addSchema(old);
+            readable.put(TidemarkSchemas.fingerprint(old), old);
         }
         this.heartbeatDecoder = Heartbeat.getDecoder();
     }
@@ -76,8 +83,15 @@ public final class SingleObjectCodec<T extends SpecificRecord> {
             return Decoded.failure(ReasonCode.DESERIALIZATION_FAILED, "empty or null value");
         }
         try {
-            if (fingerprintOf(bytes) == HEARTBEAT_FINGERPRINT && type != Heartbeat.class) {
+            long fingerprint = fingerprintOf(bytes);
+            if (fingerprint == HEARTBEAT_FINGERPRINT && type != Heartbeat.class) {
+                BinaryBodyCheck.check(Heartbeat.getClassSchema(), bytes, HEADER_LENGTH);
                 return Decoded.heartbeat(heartbeatDecoder.decode(bytes));
+            }
+            Schema writer = readable.get(fingerprint);
+            if (writer != null) {
+                // Before Avro allocates whatever lengths a corrupt body declares.
+                BinaryBodyCheck.check(writer, bytes, HEADER_LENGTH);
             }
             return Decoded.record(decoder.decode(bytes));
         } catch (MissingSchemaException e) {
@@ -87,8 +101,13 @@ public final class SingleObjectCodec<T extends SpecificRecord> {
                             .orElse("an unknown schema");
             return Decoded.failure(
                     ReasonCode.SCHEMA_MISMATCH,
-                    "expected " + schema.getName() + " but the value is " + known
-                            + " (fingerprint " + Long.toHexString(fingerprintOf(bytes)) + ")");
+                    "expected "
+                            + schema.getName()
+                            + " but the value is "
+                            + known
+                            + " (fingerprint "
+                            + Long.toHexString(fingerprintOf(bytes))
+                            + ")");
         } catch (BadHeaderException e) {
             return Decoded.failure(
                     ReasonCode.DESERIALIZATION_FAILED,
@@ -149,8 +168,8 @@ public final class SingleObjectCodec<T extends SpecificRecord> {
                                                 "no known schema with fingerprint "
                                                         + Long.toHexString(fingerprint)));
         try {
-            return new BinaryMessageDecoder<GenericRecord>(GenericData.get(), writer)
-                    .decode(bytes);
+            BinaryBodyCheck.check(writer, bytes, HEADER_LENGTH);
+            return new BinaryMessageDecoder<GenericRecord>(GenericData.get(), writer).decode(bytes);
         } catch (IOException | RuntimeException e) {
             throw new IllegalArgumentException("corrupt " + writer.getName() + " value: " + e, e);
         }

@@ -71,7 +71,10 @@ public final class TidemarkSchemas {
                 List<Schema> versions = HISTORY.get(schema.getName());
                 if (versions == null) {
                     throw new IllegalStateException(
-                            "history/" + line + " is a version of unknown type " + schema.getName());
+                            "history/"
+                                    + line
+                                    + " is a version of unknown type "
+                                    + schema.getName());
                 }
                 versions.add(schema);
                 BY_FINGERPRINT.putIfAbsent(fingerprint(schema), schema);
