@@ -1,5 +1,6 @@
-package io.tidemark.common.runtime.record;
+package io.tidemark.common.testing.passthrough;
 
+import io.tidemark.common.runtime.record.RecordSpec;
 import io.tidemark.common.schemas.Click;
 
 /** The click spec the runtime's tests use: event id must not be empty. */

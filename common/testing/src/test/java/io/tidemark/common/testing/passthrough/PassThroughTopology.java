@@ -1,11 +1,11 @@
-package io.tidemark.common.runtime.ingest;
+package io.tidemark.common.testing.passthrough;
 
 import io.tidemark.common.runtime.config.TidemarkConfig;
+import io.tidemark.common.runtime.ingest.Ingested;
 import io.tidemark.common.runtime.kafka.KafkaInputs;
 import io.tidemark.common.runtime.kafka.KafkaOutputs;
 import io.tidemark.common.runtime.kafka.OutputSink;
 import io.tidemark.common.runtime.kafka.SinkPreflight;
-import io.tidemark.common.runtime.record.ClickSpec;
 import io.tidemark.common.schemas.Click;
 import java.util.List;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;

@@ -1,4 +1,4 @@
-package io.tidemark.common.runtime.ingest;
+package io.tidemark.common.testing.passthrough;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -44,8 +44,7 @@ class PassThroughITCase {
 
     @RegisterExtension static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
 
-    @RegisterExtension
-    static final MiniClusterExtension FLINK = TidemarkMiniCluster.extension();
+    @RegisterExtension static final MiniClusterExtension FLINK = TidemarkMiniCluster.extension();
 
     private static final long SEED = 20261101L;
     private static final long BOUND_MS = 2_000L;
@@ -103,7 +102,10 @@ class PassThroughITCase {
         TidemarkConfig config = config("passthrough", Map.of());
         run(config, "passthrough-out");
 
-        assertThat(sorted(CommittedReader.canonicalLines(KAFKA.bootstrapServers(), "passthrough-out")))
+        assertThat(
+                        sorted(
+                                CommittedReader.canonicalLines(
+                                        KAFKA.bootstrapServers(), "passthrough-out")))
                 .as("on-time records (seed %d)", SEED)
                 .hasSize(expected.onTime.size())
                 .isEqualTo(sorted(expected.onTime));
@@ -145,7 +147,11 @@ class PassThroughITCase {
             ErrorEnvelope envelope =
                     SingleObjectCodec.of(ErrorEnvelope.class).decode(record.value()).record();
             String coordinates =
-                    envelope.getTopic() + "/" + envelope.getPartition() + "/" + envelope.getOffset();
+                    envelope.getTopic()
+                            + "/"
+                            + envelope.getPartition()
+                            + "/"
+                            + envelope.getOffset();
             ProducerRecord<byte[], byte[]> original = byCoordinates.get(coordinates);
             assertThat(new String(record.key())).isEqualTo(coordinates);
             assertThat(bytes(envelope.getValue())).isEqualTo(original.value());
@@ -183,7 +189,8 @@ class PassThroughITCase {
                             + t0.plusSeconds(60L * minute)
                             + "\",\"type\":\"PAGE_VIEW\"}");
         }
-        JsonLinesLoader.load(lines, "ranged", topic, "Click", KAFKA.bootstrapServers(), new Properties());
+        JsonLinesLoader.load(
+                lines, "ranged", topic, "Click", KAFKA.bootstrapServers(), new Properties());
         TidemarkConfig config =
                 config(
                         "ranged",
@@ -246,8 +253,8 @@ class PassThroughITCase {
     }
 
     /**
-     * DESIGN.md §1 and the foundation issue's validation rules, applied to the records in the
-     * order the loader writes them, with nothing from the runtime module.
+     * DESIGN.md §1 and the foundation issue's validation rules, applied to the records in the order
+     * the loader writes them, with nothing from the runtime module.
      */
     private static final class Reference {
         final List<String> onTime = new ArrayList<>();

@@ -1,0 +1,91 @@
+package io.tidemark.jobs.sessionization;
+
+import io.tidemark.common.runtime.ingest.Ingested;
+import io.tidemark.common.runtime.kafka.KafkaInputs;
+import io.tidemark.common.runtime.kafka.KafkaOutputs;
+import io.tidemark.common.runtime.kafka.OutputSink;
+import io.tidemark.common.runtime.kafka.SinkPreflight;
+import io.tidemark.common.runtime.record.InputRecord;
+import io.tidemark.common.schemas.Click;
+import io.tidemark.common.schemas.ErrorEnvelope;
+import io.tidemark.common.schemas.UserSession;
+import io.tidemark.jobs.sessionization.functions.ClickSpec;
+import io.tidemark.jobs.sessionization.functions.DeduplicateByEventId;
+import io.tidemark.jobs.sessionization.functions.EmitSession;
+import io.tidemark.jobs.sessionization.functions.SessionAccumulator;
+import io.tidemark.jobs.sessionization.functions.SessionAggregate;
+import java.time.Duration;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.windowing.assigners.EventTimeSessionWindows;
+
+/**
+ * The sessionization job's wiring:
+ *
+ * <pre>
+ *   clicks ─▶ validate ─▶ classify lateness ─▶ dedup by eventId ─▶ session windows per user ─▶ user-sessions
+ *                │               │
+ *                ▼               ▼
+ *       sessionization-dlq  sessionization-late
+ * </pre>
+ */
+public final class SessionizationTopology {
+
+    private static final TypeInformation<Click> CLICK = new AvroTypeInfo<>(Click.class);
+    private static final TypeInformation<UserSession> SESSION =
+            new AvroTypeInfo<>(UserSession.class);
+
+    private SessionizationTopology() {}
+
+    /** Kafka in, Kafka out: the job as it runs. Fails before starting if the preflight fails. */
+    public static void wire(StreamExecutionEnvironment env, SessionizationConfig config) {
+        var common = config.common();
+        OutputSink<UserSession> sessionsSink =
+                KafkaOutputs.sink(Uids.SINK_SESSIONS, UserSession.class)
+                        .topic(config.outputTopic())
+                        .key(UserSession::getSessionId)
+                        .timestamp(session -> session.getEnd().toEpochMilli())
+                        .config(common)
+                        .build();
+        OutputSink<ErrorEnvelope> lateSink =
+                KafkaOutputs.envelopes(Uids.SINK_LATE, common.lateTopic(), common);
+        OutputSink<ErrorEnvelope> dlqSink =
+                KafkaOutputs.envelopes(Uids.SINK_DLQ, common.dlqTopic(), common);
+        SinkPreflight.check(common, List.of(sessionsSink, lateSink, dlqSink));
+
+        Ingested<Click> clicks =
+                KafkaInputs.ingest(env, common, config.inputTopic(), Uids.INPUT, new ClickSpec());
+        sessionsSink.attach(sessions(clicks.onTime(), config.gap()), common.jobName());
+        lateSink.attach(clicks.late(), common.jobName());
+        dlqSink.attach(clicks.dlq(), common.jobName());
+    }
+
+    /** On-time clicks to sessions: dedup, then event-time session windows per user. */
+    public static DataStream<UserSession> sessions(
+            DataStream<InputRecord<Click>> onTime, Duration gap) {
+        DataStream<Click> clicks =
+                onTime.map(record -> record.payload)
+                        .returns(CLICK)
+                        .uid(Uids.PAYLOAD)
+                        .name("click payload");
+        DataStream<Click> unique =
+                clicks.keyBy(Click::getEventId, Types.STRING)
+                        .process(new DeduplicateByEventId(), CLICK)
+                        .uid(Uids.DEDUP)
+                        .name("dedup by eventId");
+        return unique.keyBy(Click::getUserId, Types.STRING)
+                .window(EventTimeSessionWindows.withGap(gap))
+                .aggregate(
+                        new SessionAggregate(),
+                        new EmitSession(),
+                        SessionAccumulator.typeInfo(),
+                        SessionAccumulator.typeInfo(),
+                        SESSION)
+                .uid(Uids.SESSIONS)
+                .name("session windows");
+    }
+}
