@@ -52,7 +52,9 @@ public final class SessionizationConfig implements Serializable {
         this.gap = conf.get(SESSION_GAP);
         if (gap.isZero() || gap.isNegative()) {
             throw new InvalidConfigException(
-                    "Invalid value '" + gap + "' for configuration key 'session.gap':"
+                    "Invalid value '"
+                            + gap
+                            + "' for configuration key 'session.gap':"
                             + " expected a positive duration such as 30 min");
         }
     }

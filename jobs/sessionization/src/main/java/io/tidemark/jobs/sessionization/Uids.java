@@ -9,6 +9,7 @@ public final class Uids {
     private Uids() {}
 
     public static final String JOB = "sessionization";
+
     /** The input's short name: ingest-stage uids are {@code sessionization.<stage>.clicks}. */
     public static final String INPUT = "clicks";
 

@@ -17,8 +17,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 class SessionizationReplayITCase {
 
-    @RegisterExtension
-    static final MiniClusterExtension FLINK = TidemarkMiniCluster.extension();
+    @RegisterExtension static final MiniClusterExtension FLINK = TidemarkMiniCluster.extension();
 
     @Test
     void exampleClicksGiveTheirSessionsInBothModes() throws Exception {

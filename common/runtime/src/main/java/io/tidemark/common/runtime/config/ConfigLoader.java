@@ -20,8 +20,8 @@ import org.apache.flink.configuration.YamlParserUtils;
 
 /**
  * Reads a job's configuration from an optional YAML file (nested or flat keys) and {@code --set}
- * overrides, resolves {@code ${env:NAME}} references, and validates every key and value against
- * the job's typed options before anything starts. Errors name the key and the accepted values.
+ * overrides, resolves {@code ${env:NAME}} references, and validates every key and value against the
+ * job's typed options before anything starts. Errors name the key and the accepted values.
  */
 public final class ConfigLoader {
 

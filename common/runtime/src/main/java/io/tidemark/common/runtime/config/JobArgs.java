@@ -23,7 +23,9 @@ public record JobArgs(Path configFile, Map<String, String> overrides) {
             String value;
             String name;
             int eq = arg.indexOf('=');
-            if (arg.startsWith("--") && eq > 0 && (arg.startsWith("--set=") || arg.startsWith("--config="))) {
+            if (arg.startsWith("--")
+                    && eq > 0
+                    && (arg.startsWith("--set=") || arg.startsWith("--config="))) {
                 name = arg.substring(0, eq);
                 value = arg.substring(eq + 1);
             } else {
@@ -41,9 +43,12 @@ public record JobArgs(Path configFile, Map<String, String> overrides) {
                         throw new InvalidConfigException(
                                 "--set expects key=value, got '" + value + "'; " + USAGE);
                     }
-                    overrides.put(value.substring(0, split).strip(), value.substring(split + 1).strip());
+                    overrides.put(
+                            value.substring(0, split).strip(), value.substring(split + 1).strip());
                 }
-                default -> throw new InvalidConfigException("unknown argument '" + arg + "'; " + USAGE);
+                default ->
+                        throw new InvalidConfigException(
+                                "unknown argument '" + arg + "'; " + USAGE);
             }
         }
         return new JobArgs(file, Map.copyOf(overrides));

@@ -53,7 +53,9 @@ public final class TidemarkConfig implements Serializable {
         this.parallelism = conf.getOptional(TidemarkOptions.PARALLELISM).orElse(null);
         if (parallelism != null && parallelism < 1) {
             throw new InvalidConfigException(
-                    "Invalid value '" + parallelism + "' for configuration key 'parallelism':"
+                    "Invalid value '"
+                            + parallelism
+                            + "' for configuration key 'parallelism':"
                             + " expected an integer >= 1");
         }
         this.checkpointInterval = conf.get(TidemarkOptions.CHECKPOINT_INTERVAL);
@@ -62,7 +64,9 @@ public final class TidemarkConfig implements Serializable {
         this.outOfOrderness = conf.get(TidemarkOptions.OUT_OF_ORDERNESS);
         if (outOfOrderness.isNegative()) {
             throw new InvalidConfigException(
-                    "Invalid value '" + outOfOrderness + "' for configuration key "
+                    "Invalid value '"
+                            + outOfOrderness
+                            + "' for configuration key "
                             + "'event-time.out-of-orderness': expected a duration >= 0");
         }
         this.idleness = conf.getOptional(TidemarkOptions.IDLENESS).orElse(null);
@@ -198,8 +202,7 @@ public final class TidemarkConfig implements Serializable {
     @Override
     public String toString() {
         Map<String, String> kafka = new TreeMap<>();
-        kafkaProperties.forEach(
-                (k, v) -> kafka.put(k, Redaction.isSecret(k) ? Redaction.MASK : v));
+        kafkaProperties.forEach((k, v) -> kafka.put(k, Redaction.isSecret(k) ? Redaction.MASK : v));
         return "TidemarkConfig{job="
                 + jobName
                 + ", mode="

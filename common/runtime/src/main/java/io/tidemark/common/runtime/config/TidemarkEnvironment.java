@@ -10,9 +10,9 @@ import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
- * Creates the execution environment with Tidemark's defaults: RocksDB with incremental
- * checkpoints, exactly-once checkpointing, no Kryo fallback, and uids required (Flink's
- * auto-generated uids are off, so an operator without a uid fails when the job graph is built).
+ * Creates the execution environment with Tidemark's defaults: RocksDB with incremental checkpoints,
+ * exactly-once checkpointing, no Kryo fallback, and uids required (Flink's auto-generated uids are
+ * off, so an operator without a uid fails when the job graph is built).
  */
 public final class TidemarkEnvironment {
 
@@ -31,7 +31,9 @@ public final class TidemarkEnvironment {
                 StateBackendOptions.STATE_BACKEND,
                 config.stateBackend() == StateBackendKind.ROCKSDB ? "rocksdb" : "hashmap");
         conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
-        conf.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
+        conf.set(
+                CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE,
+                CheckpointingMode.EXACTLY_ONCE);
         if (!batch && !config.checkpointInterval().isZero()) {
             conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, config.checkpointInterval());
         }
@@ -39,7 +41,9 @@ public final class TidemarkEnvironment {
             conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, config.checkpointDir());
         }
         if (config.parallelism() != null) {
-            conf.set(org.apache.flink.configuration.CoreOptions.DEFAULT_PARALLELISM, config.parallelism());
+            conf.set(
+                    org.apache.flink.configuration.CoreOptions.DEFAULT_PARALLELISM,
+                    config.parallelism());
         }
         config.flinkProperties().forEach(conf::setString);
         return conf;

@@ -55,7 +55,8 @@ public final class TidemarkOptions {
             ConfigOptions.key("checkpoint.dir")
                     .stringType()
                     .noDefaultValue()
-                    .withDescription("Checkpoint storage URI, e.g. file:///tmp/tidemark/checkpoints.");
+                    .withDescription(
+                            "Checkpoint storage URI, e.g. file:///tmp/tidemark/checkpoints.");
 
     public static final ConfigOption<StateBackendKind> STATE_BACKEND =
             ConfigOptions.key("state.backend")

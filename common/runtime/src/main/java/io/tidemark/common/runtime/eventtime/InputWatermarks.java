@@ -9,11 +9,11 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
  * The watermark strategy of every Tidemark input. Pass it to {@code env.fromSource(...)} so the
  * Kafka source generates watermarks per partition; never assign watermarks after a shuffle.
  *
- * <p>The out-of-orderness is {@code B + 1 ms}: the watermark then stays at most {@code max − B −
- * 2 ms}, strictly behind every record the lateness classifier accepts, so a window that ends at
- * exactly {@code max − B} has not fired yet when a record at {@code max − B} arrives (see
- * DESIGN.md §1). Records that failed validation get {@link Long#MIN_VALUE} and so never advance
- * the watermark.
+ * <p>The out-of-orderness is {@code B + 1 ms}: the watermark then stays at most {@code max − B − 2
+ * ms}, strictly behind every record the lateness classifier accepts, so a window that ends at
+ * exactly {@code max − B} has not fired yet when a record at {@code max − B} arrives (see DESIGN.md
+ * §1). Records that failed validation get {@link Long#MIN_VALUE} and so never advance the
+ * watermark.
  */
 public final class InputWatermarks {
 
@@ -24,10 +24,10 @@ public final class InputWatermarks {
      * @param idleness processing-time idleness, or null (the default) to keep it off: idleness
      *     makes results depend on timing, which DESIGN.md trades only on request
      */
-    public static <T> WatermarkStrategy<InputRecord<T>> forBound(Duration bound, Duration idleness) {
+    public static <T> WatermarkStrategy<InputRecord<T>> forBound(
+            Duration bound, Duration idleness) {
         WatermarkStrategy<InputRecord<T>> strategy =
-                WatermarkStrategy.<InputRecord<T>>forBoundedOutOfOrderness(
-                                bound.plusMillis(1))
+                WatermarkStrategy.<InputRecord<T>>forBoundedOutOfOrderness(bound.plusMillis(1))
                         .withTimestampAssigner(
                                 (SerializableTimestampAssigner<InputRecord<T>>)
                                         (record, kafkaTimestamp) -> timestampOf(record));

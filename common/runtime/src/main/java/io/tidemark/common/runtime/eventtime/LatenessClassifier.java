@@ -24,9 +24,9 @@ import org.apache.flink.util.OutputTag;
  * <p>The per-partition maximum is keyed, checkpointed state, so the decision survives failures,
  * rescaling and savepoints, and does not depend on how fast any partition was read. Late records
  * leave through {@link #LATE} as error envelopes with reason {@code LATE}. Heartbeats raise the
- * maximum and are dropped. When processing-time idleness is switched on, a record the rule
- * accepts may still be behind the watermark; it leaves with reason {@code LATE_AFTER_IDLE}
- * instead of being dropped silently by a window.
+ * maximum and are dropped. When processing-time idleness is switched on, a record the rule accepts
+ * may still be behind the watermark; it leaves with reason {@code LATE_AFTER_IDLE} instead of being
+ * dropped silently by a window.
  *
  * <p>Input must be keyed by {@code partition} and, in BATCH, stamped with the source offset (see
  * {@link TimestampOverride}).

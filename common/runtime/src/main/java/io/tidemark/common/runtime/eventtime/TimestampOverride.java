@@ -10,8 +10,8 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  *
  * <p>Why: in BATCH execution Flink sorts keyed input by key and timestamp. The lateness classifier
  * must see each partition in offset order, so its input is stamped with the source offset before
- * the {@code keyBy(partition)} and stamped back with the event time after it. In STREAMING the
- * two stamps change nothing, which keeps one topology for both modes.
+ * the {@code keyBy(partition)} and stamped back with the event time after it. In STREAMING the two
+ * stamps change nothing, which keeps one topology for both modes.
  */
 public final class TimestampOverride<T> extends AbstractStreamOperator<InputRecord<T>>
         implements OneInputStreamOperator<InputRecord<T>, InputRecord<T>> {

@@ -56,8 +56,7 @@ public final class IngestStage {
                         .uid(uid(job, "stamp-offset", inputName))
                         .keyBy(record -> record.partition, Types.INT)
                         .process(
-                                new LatenessClassifier<T>(
-                                        job, bound.toMillis(), idleness != null),
+                                new LatenessClassifier<T>(job, bound.toMillis(), idleness != null),
                                 type)
                         .uid(uid(job, "classify", inputName))
                         .name("classify lateness " + inputName);

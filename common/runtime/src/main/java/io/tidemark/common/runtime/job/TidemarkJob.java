@@ -7,10 +7,10 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
- * What tools need to know to run a Tidemark job without knowing the job: its options, its input
- * and output topics, and how to wire it into an environment. Each job module has one
- * implementation; its {@code main} and the CLI's replay/demo both go through it, so tools always
- * run the real topology.
+ * What tools need to know to run a Tidemark job without knowing the job: its options, its input and
+ * output topics, and how to wire it into an environment. Each job module has one implementation;
+ * its {@code main} and the CLI's replay/demo both go through it, so tools always run the real
+ * topology.
  */
 public interface TidemarkJob {
 

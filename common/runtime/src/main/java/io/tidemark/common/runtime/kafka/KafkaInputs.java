@@ -18,8 +18,8 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
- * Kafka inputs of Tidemark jobs: one topic per source, each record kept with its partition,
- * offset and record timestamp, watermarks generated per partition inside the source.
+ * Kafka inputs of Tidemark jobs: one topic per source, each record kept with its partition, offset
+ * and record timestamp, watermarks generated per partition inside the source.
  */
 public final class KafkaInputs {
 

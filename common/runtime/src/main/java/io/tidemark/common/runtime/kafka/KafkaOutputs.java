@@ -13,8 +13,8 @@ import org.apache.flink.util.function.SerializableFunction;
 
 /**
  * Kafka outputs of Tidemark jobs: Avro single-object values, keys and timestamps derived from the
- * result, exactly-once by default with one transactional-id prefix per sink ({@code
- * <prefix>-<sink name>}) and a transaction timeout within the broker's limit.
+ * result, exactly-once by default with one transactional-id prefix per sink ({@code <prefix>-<sink
+ * name>}) and a transaction timeout within the broker's limit.
  */
 public final class KafkaOutputs {
 
@@ -120,7 +120,9 @@ public final class KafkaOutputs {
                         "exactly-once needs a transactional id prefix");
                 require(
                         transactionTimeoutMs > 0,
-                        "sink.transaction-timeout must be > 0, was " + transactionTimeoutMs + " ms");
+                        "sink.transaction-timeout must be > 0, was "
+                                + transactionTimeoutMs
+                                + " ms");
             }
             Properties props = (Properties) properties.clone();
             props.remove("bootstrap.servers");

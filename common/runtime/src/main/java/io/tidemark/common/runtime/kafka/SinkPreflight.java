@@ -26,8 +26,8 @@ import org.apache.kafka.common.config.ConfigResource;
  * <ul>
  *   <li>exactly-once sinks in STREAMING without checkpointing (nothing would ever commit);
  *   <li>two sinks sharing a transactional-id prefix (they would fence each other);
- *   <li>a transaction timeout above the broker's {@code transaction.max.timeout.ms} (the
- *       producer would be rejected at start).
+ *   <li>a transaction timeout above the broker's {@code transaction.max.timeout.ms} (the producer
+ *       would be rejected at start).
  * </ul>
  */
 public final class SinkPreflight {
@@ -126,7 +126,9 @@ public final class SinkPreflight {
                 ConfigEntry entry = config.get(BROKER_MAX_TIMEOUT_KEY);
                 if (entry != null && entry.value() != null) {
                     long value = Long.parseLong(entry.value());
-                    min = OptionalLong.of(min.isPresent() ? Math.min(min.getAsLong(), value) : value);
+                    min =
+                            OptionalLong.of(
+                                    min.isPresent() ? Math.min(min.getAsLong(), value) : value);
                 }
             }
             return min.orElse(KafkaOutputs.DEFAULT_BROKER_MAX_TRANSACTION_TIMEOUT_MS);

@@ -34,8 +34,12 @@ public record StartPosition(Kind kind, Instant at) implements Serializable {
                     return new StartPosition(Kind.TIMESTAMP, Instant.parse(text.strip()));
                 } catch (DateTimeParseException e) {
                     throw new InvalidConfigException(
-                            "Invalid value '" + text + "' for configuration key '" + key
-                                    + "': expected " + ACCEPTED);
+                            "Invalid value '"
+                                    + text
+                                    + "' for configuration key '"
+                                    + key
+                                    + "': expected "
+                                    + ACCEPTED);
                 }
         }
     }

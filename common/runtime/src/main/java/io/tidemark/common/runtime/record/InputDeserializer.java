@@ -12,8 +12,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * Turns every Kafka record into exactly one {@link InputRecord}: decoded and validated, or marked
- * {@link RecordKind#BAD} with a reason. It never throws on bad input, so a malformed record
- * reaches the DLQ instead of failing the job.
+ * {@link RecordKind#BAD} with a reason. It never throws on bad input, so a malformed record reaches
+ * the DLQ instead of failing the job.
  */
 public final class InputDeserializer<T extends SpecificRecordBase>
         implements KafkaRecordDeserializationSchema<InputRecord<T>> {

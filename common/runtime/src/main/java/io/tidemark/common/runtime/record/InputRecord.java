@@ -12,15 +12,16 @@ import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
  * One Kafka record as it enters a Tidemark job: where it came from (topic, partition, offset,
  * record timestamp), its original bytes (needed for the error envelope), and what it decoded to.
  *
- * <p>A Flink POJO with declared field types (see {@link #typeInfo}), never Kryo. The original
- * value bytes are dropped once a record has been accepted as on time, so windows and state do
- * not carry them.
+ * <p>A Flink POJO with declared field types (see {@link #typeInfo}), never Kryo. The original value
+ * bytes are dropped once a record has been accepted as on time, so windows and state do not carry
+ * them.
  */
 public class InputRecord<T> {
 
     public String topic;
     public int partition;
     public long offset;
+
     /** The Kafka record timestamp, or {@code -1} when the record has none. */
     public long recordTimestamp;
 
@@ -28,8 +29,10 @@ public class InputRecord<T> {
     public byte[] value;
 
     public RecordKind kind;
+
     /** The decoded record, for {@link RecordKind#DATA} only. */
     public T payload;
+
     /** Event time in epoch millis; null when unknown (always set for DATA and HEARTBEAT). */
     public Long eventTime;
 

@@ -4,9 +4,9 @@ import java.io.Serializable;
 import org.apache.avro.specific.SpecificRecordBase;
 
 /**
- * What the generic ingest path needs to know about one input type: its class, where its event
- * time is, and the job's own field checks. Implementations must be serializable (they ship with
- * the job graph) and pure.
+ * What the generic ingest path needs to know about one input type: its class, where its event time
+ * is, and the job's own field checks. Implementations must be serializable (they ship with the job
+ * graph) and pure.
  */
 public interface RecordSpec<T extends SpecificRecordBase> extends Serializable {
 

@@ -4,8 +4,8 @@ import java.io.Serializable;
 import java.time.Duration;
 
 /**
- * Generic validation limits. Event time is compared with the Kafka record timestamp, never with
- * the wall clock, so the same record is judged the same way in every run.
+ * Generic validation limits. Event time is compared with the Kafka record timestamp, never with the
+ * wall clock, so the same record is judged the same way in every run.
  *
  * @param maxSkewAheadMs how far the event time may lie ahead of the record timestamp
  * @param maxSkewBehindMs how far it may lie behind, or a negative value for no limit

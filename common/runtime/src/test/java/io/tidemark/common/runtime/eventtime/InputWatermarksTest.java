@@ -26,7 +26,8 @@ class InputWatermarksTest {
         return r;
     }
 
-    private static List<Long> run(WatermarkStrategy<InputRecord<String>> strategy, List<InputRecord<String>> records) {
+    private static List<Long> run(
+            WatermarkStrategy<InputRecord<String>> strategy, List<InputRecord<String>> records) {
         var context =
                 new org.apache.flink.api.common.eventtime.WatermarkGeneratorSupplier.Context() {
                     @Override
@@ -97,7 +98,9 @@ class InputWatermarksTest {
         List<Long> marks =
                 run(
                         InputWatermarks.forBound(Duration.ofSeconds(2), null),
-                        List.of(record(RecordKind.DATA, T0), record(RecordKind.HEARTBEAT, T0 + 60_000)));
+                        List.of(
+                                record(RecordKind.DATA, T0),
+                                record(RecordKind.HEARTBEAT, T0 + 60_000)));
         assertThat(marks).last().isEqualTo(T0 + 60_000 - 2_002);
     }
 }

@@ -23,7 +23,8 @@ class LatenessClassifierTest {
     private static final long B = 2_000L;
     private static final long T0 = Instant.parse("2026-11-01T10:00:00Z").toEpochMilli();
 
-    private KeyedOneInputStreamOperatorTestHarness<Integer, InputRecord<String>, InputRecord<String>>
+    private KeyedOneInputStreamOperatorTestHarness<
+                    Integer, InputRecord<String>, InputRecord<String>>
             harness;
     private long nextOffset;
 
@@ -145,7 +146,9 @@ class LatenessClassifierTest {
         push(0, T0);
 
         assertThat(onTimeEventTimes()).isEmpty();
-        assertThat(late()).extracting(ErrorEnvelope::getReasonCode).containsExactly(ReasonCode.LATE);
+        assertThat(late())
+                .extracting(ErrorEnvelope::getReasonCode)
+                .containsExactly(ReasonCode.LATE);
     }
 
     @Test

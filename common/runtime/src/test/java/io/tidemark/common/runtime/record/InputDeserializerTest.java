@@ -134,7 +134,8 @@ class InputDeserializerTest {
     @Test
     void skewBehindIsCheckedOnlyWhenConfigured() {
         InputDeserializer<Click> strict =
-                new InputDeserializer<>(new NonEmptyEventIdClicks(), new ValidationSettings(3_600_000, 60_000));
+                new InputDeserializer<>(
+                        new NonEmptyEventIdClicks(), new ValidationSettings(3_600_000, 60_000));
         ConsumerRecord<byte[], byte[]> old =
                 new ConsumerRecord<>(
                         "clicks", 0, 0L, KEY, encode(click("c-1", T0.minusSeconds(61))));
@@ -155,7 +156,12 @@ class InputDeserializerTest {
         assertThat(strict.classify(old).kind)
                 .as("a record without timestamp cannot be skewed")
                 .isEqualTo(RecordKind.DATA);
-        assertThat(classify(KEY, encode(click("c-1", T0.minusSeconds(86_400))), T0.toEpochMilli()).kind)
+        assertThat(
+                        classify(
+                                        KEY,
+                                        encode(click("c-1", T0.minusSeconds(86_400))),
+                                        T0.toEpochMilli())
+                                .kind)
                 .isEqualTo(RecordKind.DATA);
     }
 

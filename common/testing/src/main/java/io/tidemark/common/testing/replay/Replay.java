@@ -2,8 +2,8 @@ package io.tidemark.common.testing.replay;
 
 import io.tidemark.common.runtime.config.ConfigLoader;
 import io.tidemark.common.runtime.config.ExecutionMode;
-import io.tidemark.common.runtime.config.TidemarkEnvironment;
 import io.tidemark.common.runtime.config.TidemarkConfig;
+import io.tidemark.common.runtime.config.TidemarkEnvironment;
 import io.tidemark.common.runtime.job.JobTopic;
 import io.tidemark.common.runtime.job.TidemarkJob;
 import io.tidemark.common.testing.CommittedReader;
@@ -26,10 +26,10 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
- * Runs the real job over JSON Lines input: loads each input into a fresh topic of a running
- * broker, runs the job bounded at the offsets latest at start until the input is consumed, and
- * reads back what it committed. Used by {@code tidemark replay}, the demo and the ITCases, so all
- * three exercise the same path.
+ * Runs the real job over JSON Lines input: loads each input into a fresh topic of a running broker,
+ * runs the job bounded at the offsets latest at start until the input is consumed, and reads back
+ * what it committed. Used by {@code tidemark replay}, the demo and the ITCases, so all three
+ * exercise the same path.
  *
  * <p>The job runs in the current Flink context: a MiniCluster when called from a test with the
  * MiniCluster extension, a local MiniCluster otherwise.
@@ -75,9 +75,9 @@ public final class Replay {
     }
 
     /**
-     * Runs {@code job} over {@code inputs} (role → JSON lines) on {@code kafka}. Topics are
-     * created fresh, so each broker can host one replay per job name and topic set; pass {@code
-     * topics.*} overrides to run several on one broker.
+     * Runs {@code job} over {@code inputs} (role → JSON lines) on {@code kafka}. Topics are created
+     * fresh, so each broker can host one replay per job name and topic set; pass {@code topics.*}
+     * overrides to run several on one broker.
      */
     public static ReplayResult run(
             TidemarkJob job,
@@ -107,7 +107,9 @@ public final class Replay {
                             new Properties());
             loaded.put(
                     topic.role(),
-                    result.recordsPerPartition().values().stream().mapToLong(Long::longValue).sum());
+                    result.recordsPerPartition().values().stream()
+                            .mapToLong(Long::longValue)
+                            .sum());
         }
         for (JobTopic topic : outputTopics) {
             kafka.createTopic(topic.topic(), options.partitions());

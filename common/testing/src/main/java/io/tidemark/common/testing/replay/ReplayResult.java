@@ -15,9 +15,9 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
- * What a replay committed, in canonical form: per output role (e.g. {@code output}) the final
- * value per key, and the late and DLQ envelopes; each list holds one canonical JSON object per
- * line, sorted by output key.
+ * What a replay committed, in canonical form: per output role (e.g. {@code output}) the final value
+ * per key, and the late and DLQ envelopes; each list holds one canonical JSON object per line,
+ * sorted by output key.
  *
  * @param inputs records written per input role
  */

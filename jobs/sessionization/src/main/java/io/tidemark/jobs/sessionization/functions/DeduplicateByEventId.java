@@ -12,11 +12,11 @@ import org.apache.flink.util.Collector;
 /**
  * Drops clicks whose {@code eventId} was already seen; keyed by eventId.
  *
- * <p>The first copy passes; its state is cleared by an event-time timer at the click's event
- * time. That is enough: once the watermark has passed a click's event time, the lateness
- * classifier already rejects every later copy of it (the watermark stays more than {@code B}
- * behind every partition's maximum), so no copy can reach this operator after the cleanup. No
- * processing-time TTL decides anything.
+ * <p>The first copy passes; its state is cleared by an event-time timer at the click's event time.
+ * That is enough: once the watermark has passed a click's event time, the lateness classifier
+ * already rejects every later copy of it (the watermark stays more than {@code B} behind every
+ * partition's maximum), so no copy can reach this operator after the cleanup. No processing-time
+ * TTL decides anything.
  *
  * <p>Duplicates are copies of one event (producer retries, replays): which copy passes does not
  * change the output.
@@ -34,7 +34,8 @@ public final class DeduplicateByEventId extends KeyedProcessFunction<String, Cli
     @Override
     public void open(OpenContext openContext) {
         seen = getRuntimeContext().getState(new ValueStateDescriptor<>(SEEN_STATE, Types.BOOLEAN));
-        duplicates = getRuntimeContext().getMetricGroup().addGroup("tidemark").counter("duplicates");
+        duplicates =
+                getRuntimeContext().getMetricGroup().addGroup("tidemark").counter("duplicates");
     }
 
     @Override

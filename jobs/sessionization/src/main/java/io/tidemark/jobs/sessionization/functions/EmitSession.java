@@ -7,8 +7,8 @@ import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 import org.apache.flink.util.Collector;
 
 /**
- * Turns the accumulator of a fired session window into a {@link UserSession}. Start and end are
- * the first and last event times (not the window bounds, which include the gap).
+ * Turns the accumulator of a fired session window into a {@link UserSession}. Start and end are the
+ * first and last event times (not the window bounds, which include the gap).
  */
 public final class EmitSession
         extends ProcessWindowFunction<SessionAccumulator, UserSession, String, TimeWindow> {

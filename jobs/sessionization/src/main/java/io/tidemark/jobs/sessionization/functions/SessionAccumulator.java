@@ -8,9 +8,9 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 
 /**
- * The running summary of one session window: constant size except for the distinct product ids
- * the session touched. Every field merges order-free (min, max, sums, sorted set union), so the
- * result does not depend on the order clicks arrive or windows merge.
+ * The running summary of one session window: constant size except for the distinct product ids the
+ * session touched. Every field merges order-free (min, max, sums, sorted set union), so the result
+ * does not depend on the order clicks arrive or windows merge.
  */
 public class SessionAccumulator {
 
@@ -21,6 +21,7 @@ public class SessionAccumulator {
     public long productViews;
     public long addToCarts;
     public long checkouts;
+
     /** Sorted, distinct. */
     public List<String> products = new ArrayList<>();
 
