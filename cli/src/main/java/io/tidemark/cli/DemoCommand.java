@@ -1,185 +1,206 @@
 package io.tidemark.cli;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tidemark.common.runtime.job.TidemarkJob;
 import io.tidemark.common.schemas.AvroJson;
-import io.tidemark.common.schemas.SingleObjectCodec;
-import io.tidemark.common.testing.ClickGenerator;
-import io.tidemark.common.testing.CommittedReader;
 import io.tidemark.common.testing.EmbeddedKafka;
-import io.tidemark.common.testing.JsonLinesLoader;
-import io.tidemark.common.testing.LoadResult;
+import io.tidemark.common.testing.replay.Replay;
+import io.tidemark.common.testing.replay.ReplayOptions;
+import io.tidemark.common.testing.replay.ReplayResult;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import java.util.Properties;
+import java.util.Map;
 import java.util.concurrent.Callable;
-import org.apache.avro.generic.GenericRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code tidemark demo}: everything in one process, no installation. For now it shows the data path
- * (embedded Kafka, loader, committed reader); the jobs join it as they land.
+ * {@code tidemark demo}: every job over each of its sample scenarios, each on a fresh embedded
+ * Kafka broker and a local Flink MiniCluster; prints what was committed and whether it equals the
+ * hand-worked expected output.
  */
 @Command(
         name = "demo",
         mixinStandardHelpOptions = true,
         description = {
-            "Starts an embedded Kafka broker, loads sample clicks into a 'clicks' topic and reads"
-                    + " them back as a read_committed consumer sees them."
+            "Runs every job on its sample data (sample-data/<job>/<scenario>/input.jsonl) against"
+                    + " an embedded Kafka broker and a local Flink MiniCluster, prints the results"
+                    + " and compares them with the hand-worked expected.jsonl."
         })
 final class DemoCommand implements Callable<Integer> {
 
-    static final String SAMPLE_CLICKS = "sample-data/clicks-example.jsonl";
-    static final String TOPIC = "clicks";
-    static final int PARTITIONS = 2;
-    private static final int MAX_ROWS = 40;
-    private static final int MAX_VALUE_WIDTH = 100;
+    static final String SAMPLE_DATA = "sample-data";
+    private static final int MAX_ROWS = 12;
 
     @Spec CommandSpec spec;
 
     @Option(
-            names = "--clicks",
-            description =
-                    "JSON Lines of clicks to load (default: "
-                            + SAMPLE_CLICKS
-                            + " in the current directory or the Tidemark checkout; 20 seeded"
-                            + " clicks when there is none).")
-    Path clicks;
+            names = "--output",
+            defaultValue = "out/demo",
+            paramLabel = "DIR",
+            description = "Where to write each scenario's outputs (default: ${DEFAULT-VALUE}).")
+    Path output;
+
+    @Option(
+            names = "--job",
+            paramLabel = "JOB",
+            completionCandidates = JobRegistry.Names.class,
+            description = "Only this job (default: all: ${COMPLETION-CANDIDATES}).")
+    String onlyJob;
 
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        Optional<Path> file = clicksFile();
-        out.println("Starting an embedded Kafka broker (KRaft, one node)...");
-        out.flush();
-        long started = System.nanoTime();
-        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+        Path samples = sampleData();
+        List<TidemarkJob> jobs =
+                onlyJob == null ? JobRegistry.all() : List.of(JobRegistry.byName(onlyJob));
+        int mismatches = 0;
+        for (TidemarkJob job : jobs) {
+            List<Path> scenarios = scenarios(samples.resolve(job.name()));
             out.printf(
-                    "Kafka is up at %s after %.1f s%n",
-                    kafka.bootstrapServers(), (System.nanoTime() - started) / 1e9);
-            kafka.createTopic(TOPIC, PARTITIONS);
-            out.printf("Created topic %s with %d partitions%n", TOPIC, PARTITIONS);
-
-            LoadResult loaded;
-            if (file.isPresent()) {
-                loaded =
-                        JsonLinesLoader.load(
-                                file.get(),
-                                TOPIC,
-                                "Click",
-                                kafka.bootstrapServers(),
-                                new Properties());
-                out.println("Loaded " + loaded + " from " + file.get());
-            } else {
-                List<String> lines =
-                        ClickGenerator.generate(
-                                ClickGenerator.Spec.builder()
-                                        .seed(1)
-                                        .events(20)
-                                        .users(4)
-                                        .partitions(PARTITIONS)
-                                        .build());
-                loaded =
-                        JsonLinesLoader.load(
-                                lines,
-                                "generated clicks",
-                                TOPIC,
-                                "Click",
-                                kafka.bootstrapServers(),
-                                new Properties());
-                out.println(
-                        "No "
-                                + SAMPLE_CLICKS
-                                + " found; loaded "
-                                + loaded
-                                + " from 20 seeded clicks");
-            }
-
-            List<ConsumerRecord<byte[], byte[]>> records =
-                    CommittedReader.read(kafka.bootstrapServers(), TOPIC, new Properties());
-            out.println();
-            out.println("Committed records of " + TOPIC + " (read_committed):");
-            printTable(out, records);
-            out.println();
-            out.println("No jobs yet: the sessionization job lands with issue 2.");
+                    "%n== %s: %d scenarios from %s ==%n",
+                    job.name(), scenarios.size(), samples.resolve(job.name()));
+            out.printf("%-32s %-34s %s%n", "SCENARIO", "COMMITTED", "EXPECTED");
             out.flush();
-        }
-        return 0;
-    }
-
-    /** The explicit file, else the sample in the working directory, else in TIDEMARK_HOME. */
-    private Optional<Path> clicksFile() {
-        if (clicks != null) {
-            if (!Files.isReadable(clicks)) {
-                throw CliOptions.invalid(spec, "--clicks " + clicks + ": no such readable file");
+            ReplayResult showcase = null;
+            for (Path scenario : scenarios) {
+                ReplayResult result = replay(job, scenario);
+                result.writeTo(output.resolve(job.name()).resolve(scenario.getFileName()));
+                String check = compare(scenario, result);
+                if (check.startsWith("DIFFERS")) {
+                    mismatches++;
+                }
+                out.printf("%-32s %-34s %s%n", scenario.getFileName(), counts(result), check);
+                out.flush();
+                if (showcase == null) {
+                    showcase = result;
+                }
             }
-            return Optional.of(clicks);
+            if (showcase != null) {
+                out.printf("%nResults of %s:%n", scenarios.get(0).getFileName());
+                showcase.outputs().forEach((role, lines) -> printResults(out, lines));
+            }
+            out.printf("Outputs: %s/%n", output.resolve(job.name()).toAbsolutePath().normalize());
         }
-        Path local = Path.of(SAMPLE_CLICKS);
-        if (Files.isReadable(local)) {
-            return Optional.of(local);
-        }
-        String home = System.getenv("TIDEMARK_HOME");
-        if (home != null && Files.isReadable(Path.of(home, SAMPLE_CLICKS))) {
-            return Optional.of(Path.of(home, SAMPLE_CLICKS));
-        }
-        return Optional.empty();
+        out.println();
+        out.println(
+                mismatches == 0
+                        ? "Every scenario committed exactly its expected output."
+                        : mismatches + " scenario(s) differ from their expected output.");
+        out.flush();
+        return mismatches == 0 ? 0 : 1;
     }
 
-    private static void printTable(PrintWriter out, List<ConsumerRecord<byte[], byte[]>> records) {
-        String format = "%4s %6s  %-24s  %-10s  %s%n";
-        out.printf(format, "PART", "OFFSET", "TIMESTAMP", "KEY", "VALUE");
+    private static ReplayResult replay(TidemarkJob job, Path scenario) throws Exception {
+        Map<String, List<String>> inputs = Replay.readInputs(job, scenario);
+        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+            return Replay.run(job, inputs, ReplayOptions.defaults(), kafka);
+        }
+    }
+
+    private static String counts(ReplayResult result) {
+        StringBuilder text = new StringBuilder();
+        result.outputs()
+                .forEach(
+                        (role, lines) ->
+                                text.append(lines.size()).append(' ').append(role).append(", "));
+        return text.append(result.late().size())
+                .append(" late, ")
+                .append(result.dlq().size())
+                .append(" dlq")
+                .toString();
+    }
+
+    /** Compares the committed output with expected*.jsonl next to the input, when present. */
+    private static String compare(Path scenario, ReplayResult result) {
+        List<String> checked = new ArrayList<>();
+        for (Map.Entry<String, List<String>> output : result.outputs().entrySet()) {
+            String suffix =
+                    output.getKey().equals("output") ? "" : output.getKey().replace("output", "");
+            Path expected = scenario.resolve("expected" + suffix + ".jsonl");
+            if (!Files.exists(expected)) {
+                continue;
+            }
+            if (!readNonBlank(expected).equals(output.getValue())) {
+                return "DIFFERS from " + expected.getFileName();
+            }
+            checked.add(expected.getFileName().toString());
+        }
+        return checked.isEmpty() ? "(no expected file)" : "matches " + String.join(", ", checked);
+    }
+
+    private static void printResults(PrintWriter out, List<String> lines) {
         int rows = 0;
-        for (ConsumerRecord<byte[], byte[]> record : records) {
+        for (String line : lines) {
             if (rows++ == MAX_ROWS) {
-                out.printf("... and %d more%n", records.size() - MAX_ROWS);
+                out.printf("  ... and %d more%n", lines.size() - MAX_ROWS);
                 break;
             }
-            out.printf(
-                    format,
-                    record.partition(),
-                    record.offset(),
-                    AvroJson.formatInstant(record.timestamp()),
-                    record.key() == null
-                            ? "(null)"
-                            : new String(record.key(), StandardCharsets.UTF_8),
-                    describeValue(record));
+            out.println("  " + describe(line));
         }
     }
 
-    /**
-     * The value's type and fields, leaving out nulls and what the key and timestamp columns already
-     * show, so a row fits a terminal line; a byte count for values that do not decode.
-     */
-    static String describeValue(ConsumerRecord<byte[], byte[]> record) {
-        if (record.value() == null) {
-            return "(tombstone)";
-        }
-        GenericRecord value;
+    /** A session as one short row; other results as their canonical JSON. */
+    private static String describe(String line) {
         try {
-            value = SingleObjectCodec.decodeGeneric(record.value());
-        } catch (IllegalArgumentException e) {
-            return "(" + record.value().length + " bytes, not a Tidemark record)";
+            JsonNode node = AvroJson.MAPPER.readTree(line);
+            if (node.has("sessionId")) {
+                return String.format(
+                        "%-36s %3d events %6.1f min  products %-20s %s",
+                        node.get("sessionId").asText(),
+                        node.get("events").asLong(),
+                        node.get("durationMs").asLong() / 60_000.0,
+                        node.get("products"),
+                        node.get("converted").asBoolean() ? "converted" : "");
+            }
+            return line;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
-        String timestamp = AvroJson.formatInstant(record.timestamp());
-        ObjectNode json = AvroJson.toJson(value);
-        json.properties()
-                .removeIf(
-                        field ->
-                                field.getValue().isNull()
-                                        || field.getValue().asText().equals(key)
-                                        || field.getValue().asText().equals(timestamp));
-        String text = value.getSchema().getName() + (json.isEmpty() ? "" : " " + json);
-        return text.length() <= MAX_VALUE_WIDTH
-                ? text
-                : text.substring(0, MAX_VALUE_WIDTH - 3) + "...";
+    }
+
+    private Path sampleData() {
+        Path local = Path.of(SAMPLE_DATA);
+        if (Files.isDirectory(local)) {
+            return local;
+        }
+        String home = System.getenv("TIDEMARK_HOME");
+        if (home != null && Files.isDirectory(Path.of(home, SAMPLE_DATA))) {
+            return Path.of(home, SAMPLE_DATA);
+        }
+        throw CliOptions.invalid(
+                spec, "no " + SAMPLE_DATA + "/ here or in TIDEMARK_HOME: run from the checkout");
+    }
+
+    /** Scenario folders (holding an input) in name order. */
+    private static List<Path> scenarios(Path jobSamples) throws IOException {
+        if (!Files.isDirectory(jobSamples)) {
+            return List.of();
+        }
+        try (Stream<Path> dirs = Files.list(jobSamples)) {
+            return dirs.filter(Files::isDirectory)
+                    .filter(d -> d.toFile().list((dir, name) -> name.endsWith(".jsonl")).length > 0)
+                    .sorted()
+                    .toList();
+        }
+    }
+
+    private static List<String> readNonBlank(Path file) {
+        try {
+            return Files.readAllLines(file, StandardCharsets.UTF_8).stream()
+                    .filter(l -> !l.isBlank())
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

@@ -21,6 +21,7 @@ import picocli.CommandLine.Spec;
         subcommands = {
             GenerateCommand.class,
             LoadCommand.class,
+            ReplayCommand.class,
             DemoCommand.class,
             CommandLine.HelpCommand.class
         })
@@ -49,7 +50,7 @@ public final class Tidemark implements Runnable {
     public void run() {
         // Without a subcommand there is nothing to do but explain.
         throw new CommandLine.ParameterException(
-                spec.commandLine(), "Missing subcommand: generate, load or demo");
+                spec.commandLine(), "Missing subcommand: generate, load, replay or demo");
     }
 
     /**
