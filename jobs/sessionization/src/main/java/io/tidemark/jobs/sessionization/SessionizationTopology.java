@@ -20,6 +20,7 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.windowing.assigners.EventTimeSessionWindows;
 
@@ -72,12 +73,24 @@ public final class SessionizationTopology {
                         .returns(CLICK)
                         .uid(Uids.PAYLOAD)
                         .name("click payload");
-        DataStream<Click> unique =
-                clicks.keyBy(Click::getEventId, Types.STRING)
-                        .process(new DeduplicateByEventId(), CLICK)
-                        .uid(Uids.DEDUP)
-                        .name("dedup by eventId");
-        return unique.keyBy(Click::getUserId, Types.STRING)
+        return sessionWindows(dedup(clicks), gap);
+    }
+
+    /** Drops repeated eventIds; state is cleared by event-time timers. */
+    public static SingleOutputStreamOperator<Click> dedup(DataStream<Click> clicks) {
+        return clicks.keyBy(Click::getEventId, Types.STRING)
+                .process(new DeduplicateByEventId(), CLICK)
+                .uid(Uids.DEDUP)
+                .name("dedup by eventId");
+    }
+
+    /**
+     * Event-time session windows per user with gap {@code G}, folded incrementally and fired once
+     * when the watermark passes the session's end.
+     */
+    public static SingleOutputStreamOperator<UserSession> sessionWindows(
+            DataStream<Click> clicks, Duration gap) {
+        return clicks.keyBy(Click::getUserId, Types.STRING)
                 .window(EventTimeSessionWindows.withGap(gap))
                 .aggregate(
                         new SessionAggregate(),
