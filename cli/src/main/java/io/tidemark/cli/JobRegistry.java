@@ -1,6 +1,7 @@
 package io.tidemark.cli;
 
 import io.tidemark.common.runtime.job.TidemarkJob;
+import io.tidemark.jobs.enrichment.EnrichmentJob;
 import io.tidemark.jobs.sessionization.SessionizationJob;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,6 +14,7 @@ final class JobRegistry {
 
     static {
         register(new SessionizationJob());
+        register(new EnrichmentJob());
     }
 
     private JobRegistry() {}

@@ -1,0 +1,97 @@
+package io.tidemark.jobs.enrichment.stage;
+
+import io.tidemark.common.runtime.config.TidemarkConfig;
+import io.tidemark.common.runtime.ingest.Ingested;
+import io.tidemark.common.runtime.kafka.KafkaInputs;
+import io.tidemark.common.schemas.CustomerChange;
+import io.tidemark.common.schemas.EnrichedOrder;
+import io.tidemark.common.schemas.Order;
+import io.tidemark.common.schemas.ProductChange;
+import io.tidemark.jobs.enrichment.functions.AssembleOrder;
+import io.tidemark.jobs.enrichment.functions.CustomerChangeSpec;
+import io.tidemark.jobs.enrichment.functions.JoinCustomer;
+import io.tidemark.jobs.enrichment.functions.JoinProduct;
+import io.tidemark.jobs.enrichment.functions.LineTask;
+import io.tidemark.jobs.enrichment.functions.OrderSpec;
+import io.tidemark.jobs.enrichment.functions.ProductChangeSpec;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * Validation → deterministic lateness → event-time temporal join of orders with the product and
+ * customer changelogs, as one reusable stage. The enrichment job writes its result; the revenue job
+ * aggregates it. Both read the <em>source</em> topics, never {@code orders-enriched} (DESIGN.md §1:
+ * a topic written by a parallel job has no deterministic order).
+ *
+ * <pre>
+ *   orders ──validate/classify──▶ keyBy customerId ─┐
+ *   customers ─validate/classify─▶ keyBy customerId ─┴▶ join customer ─▶ keyBy productId ─┐
+ *   products ──validate/classify──────────────────────────────────────▶ keyBy productId ─┴▶ join product
+ *        ─▶ keyBy order reference ─▶ assemble ─▶ enriched orders
+ * </pre>
+ *
+ * Uids are {@code <job>.<stage>[.<input>]}, so two jobs using the stage keep separate state.
+ */
+public final class EnrichmentStage {
+
+    public static final String JOIN_CUSTOMER = "join-customer";
+    public static final String JOIN_PRODUCT = "join-product";
+    public static final String ASSEMBLE = "assemble";
+
+    private EnrichmentStage() {}
+
+    public static EnrichedStreams apply(
+            StreamExecutionEnvironment env, TidemarkConfig common, EnrichmentInputs topics) {
+        String job = common.jobName();
+        Ingested<Order> orders =
+                KafkaInputs.ingest(env, common, topics.orders(), "orders", new OrderSpec());
+        Ingested<ProductChange> products =
+                KafkaInputs.ingest(
+                        env, common, topics.products(), "products", new ProductChangeSpec());
+        Ingested<CustomerChange> customers =
+                KafkaInputs.ingest(
+                        env, common, topics.customers(), "customers", new CustomerChangeSpec());
+
+        DataStream<LineTask> withCustomer =
+                orders.onTime()
+                        .keyBy(record -> record.payload.getCustomerId(), Types.STRING)
+                        .connect(
+                                customers
+                                        .onTime()
+                                        .keyBy(
+                                                record ->
+                                                        CustomerChangeSpec.customerId(
+                                                                record.payload),
+                                                Types.STRING))
+                        .process(new JoinCustomer(), LineTask.typeInfo())
+                        .uid(job + "." + JOIN_CUSTOMER)
+                        .name("join customer version at order time");
+
+        DataStream<LineTask> withProduct =
+                withCustomer
+                        .keyBy(LineTask::productId, Types.STRING)
+                        .connect(
+                                products.onTime()
+                                        .keyBy(
+                                                record ->
+                                                        ProductChangeSpec.productId(record.payload),
+                                                Types.STRING))
+                        .process(new JoinProduct(), LineTask.typeInfo())
+                        .uid(job + "." + JOIN_PRODUCT)
+                        .name("join product version at order time");
+
+        DataStream<EnrichedOrder> enriched =
+                withProduct
+                        .keyBy(task -> task.ref, Types.STRING)
+                        .process(new AssembleOrder(), new AvroTypeInfo<>(EnrichedOrder.class))
+                        .uid(job + "." + ASSEMBLE)
+                        .name("assemble enriched order");
+
+        return new EnrichedStreams(
+                enriched,
+                orders.late().union(products.late(), customers.late()),
+                orders.dlq().union(products.dlq(), customers.dlq()));
+    }
+}

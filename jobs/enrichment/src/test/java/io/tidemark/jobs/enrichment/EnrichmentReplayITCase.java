@@ -1,0 +1,57 @@
+package io.tidemark.jobs.enrichment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tidemark.common.runtime.config.ExecutionMode;
+import io.tidemark.common.testing.EmbeddedKafka;
+import io.tidemark.common.testing.OrderGenerator;
+import io.tidemark.common.testing.TidemarkMiniCluster;
+import io.tidemark.common.testing.replay.Replay;
+import io.tidemark.common.testing.replay.ReplayOptions;
+import io.tidemark.common.testing.replay.ReplayResult;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+class EnrichmentReplayITCase {
+
+    @RegisterExtension static final MiniClusterExtension FLINK = TidemarkMiniCluster.extension();
+
+    private static ReplayResult replay(Map<String, List<String>> inputs, ReplayOptions options)
+            throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+            return Replay.run(new EnrichmentJob(), inputs, options, kafka);
+        }
+    }
+
+    @Test
+    void everyGeneratedOrderIsEnrichedOnceAndBatchEqualsStreaming() throws Exception {
+        OrderGenerator.Output shop =
+                OrderGenerator.generate(
+                        OrderGenerator.Spec.builder()
+                                .seed(7)
+                                .orders(500)
+                                .customers(50)
+                                .products(40)
+                                .partitions(2)
+                                .productUpdates(60)
+                                .customerUpdates(30)
+                                .build());
+        Map<String, List<String>> inputs =
+                Map.of(
+                        "orders", shop.orders(),
+                        "products", shop.products(),
+                        "customers", shop.customers());
+
+        ReplayResult streaming = replay(inputs, ReplayOptions.defaults());
+        ReplayResult batch = replay(inputs, ReplayOptions.defaults().withMode(ExecutionMode.BATCH));
+
+        System.out.println(streaming.metrics());
+        assertThat(streaming.outputs().get("output")).hasSize(500);
+        assertThat(streaming.outputs().get("output"))
+                .allMatch(l -> l.contains("\"customerFound\":true"));
+        assertThat(batch).isEqualTo(streaming);
+    }
+}
