@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -32,6 +33,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 public final class CommittedReader {
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration SETTLE_CHECK_INTERVAL = Duration.ofMillis(20);
 
     private static final Duration POLL_INTERVAL = Duration.ofMillis(200);
 
@@ -76,6 +78,51 @@ public final class CommittedReader {
             List<ConsumerRecord<byte[], byte[]>> all = new ArrayList<>();
             byPartition.values().forEach(all::addAll);
             return all;
+        }
+    }
+
+    /**
+     * Waits until no transaction is open on any partition of {@code topics}: the last stable offset
+     * (what {@code read_committed} sees) has reached the high watermark. A producer's commit
+     * returns before the broker has written its markers to every partition, so reading right after
+     * a job finishes can miss committed records; call this first when all writers are done.
+     *
+     * @throws IllegalStateException naming the partitions still open after {@code timeout}
+     */
+    public static void awaitSettled(
+            String bootstrapServers, Collection<String> topics, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Properties uncommitted = new Properties();
+        uncommitted.setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
+        try (KafkaConsumer<byte[], byte[]> committed =
+                        new KafkaConsumer<>(consumerProps(bootstrapServers, new Properties()));
+                KafkaConsumer<byte[], byte[]> all =
+                        new KafkaConsumer<>(consumerProps(bootstrapServers, uncommitted))) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (String topic : topics) {
+                partitions.addAll(partitionsOf(committed, topic, timeout));
+            }
+            while (true) {
+                Map<TopicPartition, Long> stable = committed.endOffsets(partitions, timeout);
+                Map<TopicPartition, Long> high = all.endOffsets(partitions, timeout);
+                List<TopicPartition> open =
+                        partitions.stream()
+                                .filter(tp -> !stable.get(tp).equals(high.get(tp)))
+                                .toList();
+                if (open.isEmpty()) {
+                    return;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(
+                            "transactions still open after " + timeout + " on " + open);
+                }
+                try {
+                    Thread.sleep(SETTLE_CHECK_INTERVAL.toMillis()); // re-check a condition
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while waiting for " + open, e);
+                }
+            }
         }
     }
 

@@ -123,6 +123,12 @@ public final class Replay {
         job.build(env, conf);
         env.execute("tidemark-replay-" + job.name());
 
+        List<String> written = new java.util.ArrayList<>();
+        outputTopics.forEach(t -> written.add(t.topic()));
+        errorTopics.forEach(t -> written.add(t.topic()));
+        CommittedReader.awaitSettled(
+                kafka.bootstrapServers(), written, CommittedReader.DEFAULT_TIMEOUT);
+
         SortedMap<String, List<String>> outputs = new TreeMap<>();
         for (JobTopic topic : outputTopics) {
             outputs.put(

@@ -95,6 +95,10 @@ class PassThroughITCase {
         StreamExecutionEnvironment env = TidemarkEnvironment.create(config);
         PassThroughTopology.build(env, config, INPUT, output);
         env.execute(config.jobName());
+        CommittedReader.awaitSettled(
+                KAFKA.bootstrapServers(),
+                List.of(output, config.lateTopic(), config.dlqTopic()),
+                CommittedReader.DEFAULT_TIMEOUT);
     }
 
     @Test
@@ -203,6 +207,8 @@ class PassThroughITCase {
         StreamExecutionEnvironment env = TidemarkEnvironment.create(config);
         PassThroughTopology.build(env, config, topic, "ranged-out");
         env.execute(config.jobName());
+        CommittedReader.awaitSettled(
+                KAFKA.bootstrapServers(), List.of("ranged-out"), CommittedReader.DEFAULT_TIMEOUT);
 
         List<String> ids = new ArrayList<>();
         for (String line : CommittedReader.canonicalLines(KAFKA.bootstrapServers(), "ranged-out")) {

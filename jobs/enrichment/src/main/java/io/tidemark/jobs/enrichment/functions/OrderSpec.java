@@ -33,6 +33,7 @@ public final class OrderSpec implements RecordSpec<Order> {
         if (order.getLines().isEmpty()) {
             return "order has no lines";
         }
+        long total = 0;
         for (int i = 0; i < order.getLines().size(); i++) {
             OrderLine line = order.getLines().get(i);
             if (line.getProductId().isEmpty()) {
@@ -46,6 +47,13 @@ public final class OrderSpec implements RecordSpec<Order> {
                         + i
                         + "].unitPriceMinor must be >= 0, was "
                         + line.getUnitPriceMinor();
+            }
+            try {
+                // Amounts are exact integers downstream; an order whose total cannot be one is bad
+                // input, not a reason to fail the job that sums it.
+                total = Math.addExact(total, Math.multiplyExact((long) line.getQuantity(), line.getUnitPriceMinor()));
+            } catch (ArithmeticException e) {
+                return "order total overflows a 64-bit amount at lines[" + i + "]";
             }
         }
         return null;

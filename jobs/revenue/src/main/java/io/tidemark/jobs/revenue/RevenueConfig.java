@@ -1,0 +1,130 @@
+package io.tidemark.jobs.revenue;
+
+import io.tidemark.common.runtime.config.ConfigLoader;
+import io.tidemark.common.runtime.config.InvalidConfigException;
+import io.tidemark.common.runtime.config.JobArgs;
+import io.tidemark.common.runtime.config.TidemarkConfig;
+import io.tidemark.jobs.enrichment.EnrichmentConfig;
+import io.tidemark.jobs.enrichment.stage.EnrichmentInputs;
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.configuration.Configuration;
+
+/** The revenue job's typed, validated configuration. */
+public final class RevenueConfig implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    public static final ConfigOption<Duration> WINDOW =
+            ConfigOptions.key("revenue.window")
+                    .durationType()
+                    .defaultValue(Duration.ofMinutes(1))
+                    .withDescription("Size of the tumbling revenue windows.");
+
+    public static final ConfigOption<Duration> ROLLUP =
+            ConfigOptions.key("revenue.rollup")
+                    .durationType()
+                    .defaultValue(Duration.ofHours(1))
+                    .withDescription(
+                            "Size of the rollup windows, computed from the window results; a"
+                                    + " multiple of revenue.window.");
+
+    public static final ConfigOption<String> WINDOW_TOPIC =
+            ConfigOptions.key("topics.revenue-1m")
+                    .stringType()
+                    .defaultValue("revenue-1m")
+                    .withDescription("Window results, keyed category|region|currency|windowStart.");
+
+    public static final ConfigOption<String> ROLLUP_TOPIC =
+            ConfigOptions.key("topics.revenue-1h")
+                    .stringType()
+                    .defaultValue("revenue-1h")
+                    .withDescription("Rollup results, keyed category|region|currency|windowStart.");
+
+    public static List<ConfigOption<?>> options() {
+        List<ConfigOption<?>> options = new ArrayList<>(EnrichmentConfig.stageOptions());
+        options.addAll(List.of(WINDOW, ROLLUP, WINDOW_TOPIC, ROLLUP_TOPIC));
+        return options;
+    }
+
+    private final TidemarkConfig common;
+    private final EnrichmentInputs inputs;
+    private final Duration window;
+    private final Duration rollup;
+    private final String windowTopic;
+    private final String rollupTopic;
+
+    private RevenueConfig(Configuration conf) {
+        this.common = TidemarkConfig.from(conf, Uids.JOB);
+        this.inputs = EnrichmentConfig.inputs(conf);
+        this.window = conf.get(WINDOW);
+        this.rollup = conf.get(ROLLUP);
+        this.windowTopic = conf.get(WINDOW_TOPIC);
+        this.rollupTopic = conf.get(ROLLUP_TOPIC);
+        if (window.toMillis() <= 0) {
+            throw new InvalidConfigException(
+                    "Invalid value '"
+                            + window
+                            + "' for configuration key 'revenue.window':"
+                            + " expected a positive duration such as 1 min");
+        }
+        if (rollup.toMillis() <= 0 || rollup.toMillis() % window.toMillis() != 0) {
+            throw new InvalidConfigException(
+                    "Invalid value '"
+                            + rollup
+                            + "' for configuration key 'revenue.rollup':"
+                            + " expected a positive multiple of revenue.window ("
+                            + window
+                            + ")");
+        }
+    }
+
+    public static RevenueConfig fromArgs(String... args) {
+        return from(ConfigLoader.load(JobArgs.parse(args), options()));
+    }
+
+    public static RevenueConfig from(Configuration conf) {
+        return new RevenueConfig(conf);
+    }
+
+    public TidemarkConfig common() {
+        return common;
+    }
+
+    public EnrichmentInputs inputs() {
+        return inputs;
+    }
+
+    public Duration window() {
+        return window;
+    }
+
+    public Duration rollup() {
+        return rollup;
+    }
+
+    public String windowTopic() {
+        return windowTopic;
+    }
+
+    public String rollupTopic() {
+        return rollupTopic;
+    }
+
+    @Override
+    public String toString() {
+        return "RevenueConfig{"
+                + common
+                + ", inputs="
+                + inputs
+                + ", window="
+                + window
+                + ", rollup="
+                + rollup
+                + '}';
+    }
+}

@@ -1,0 +1,62 @@
+package io.tidemark.jobs.revenue;
+
+import io.tidemark.common.runtime.config.TidemarkEnvironment;
+import io.tidemark.common.runtime.job.JobTopic;
+import io.tidemark.common.runtime.job.TidemarkJob;
+import io.tidemark.jobs.enrichment.EnrichmentConfig;
+import io.tidemark.jobs.enrichment.EnrichmentJob;
+import java.util.List;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Entry point of the revenue job: arguments → config → environment → topology → execute.
+ *
+ * <pre>
+ *   flink run -c io.tidemark.jobs.revenue.RevenueJob tidemark-job-revenue.jar \
+ *       --set kafka.bootstrap.servers=broker:9092 [--config revenue.yaml] [--set key=value]...
+ * </pre>
+ */
+public final class RevenueJob implements TidemarkJob {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RevenueJob.class);
+
+    public static void main(String[] args) throws Exception {
+        RevenueConfig config = RevenueConfig.fromArgs(args);
+        LOG.info("Starting {}", config);
+        StreamExecutionEnvironment env = TidemarkEnvironment.create(config.common());
+        RevenueTopology.wire(env, config);
+        env.execute("tidemark-" + config.common().jobName());
+    }
+
+    @Override
+    public String name() {
+        return Uids.JOB;
+    }
+
+    @Override
+    public List<ConfigOption<?>> options() {
+        return RevenueConfig.options();
+    }
+
+    @Override
+    public List<JobTopic> inputs(Configuration conf) {
+        return EnrichmentJob.inputTopics(EnrichmentConfig.inputs(conf));
+    }
+
+    @Override
+    public List<JobTopic> outputs(Configuration conf) {
+        return List.of(
+                new JobTopic("output-1m", conf.get(RevenueConfig.WINDOW_TOPIC), "RevenueAggregate"),
+                new JobTopic(
+                        "output-1h", conf.get(RevenueConfig.ROLLUP_TOPIC), "RevenueAggregate"));
+    }
+
+    @Override
+    public void build(StreamExecutionEnvironment env, Configuration conf) {
+        RevenueTopology.wire(env, RevenueConfig.from(conf));
+    }
+}

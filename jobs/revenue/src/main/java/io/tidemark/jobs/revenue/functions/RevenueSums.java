@@ -1,0 +1,59 @@
+package io.tidemark.jobs.revenue.functions;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+
+/** The constant-size state of one window: its group and three exact sums. */
+public class RevenueSums {
+
+    public String category;
+    public String region;
+    public String currency;
+    public long orders;
+    public long units;
+    public long revenueMinor;
+
+    public RevenueSums() {}
+
+    /** Adds to these sums, taking the group from the first value added. */
+    RevenueSums add(
+            String category,
+            String region,
+            String currency,
+            long orders,
+            long units,
+            long revenueMinor) {
+        if (this.category == null) {
+            this.category = category;
+            this.region = region;
+            this.currency = currency;
+        }
+        this.orders = Math.addExact(this.orders, orders);
+        this.units = Math.addExact(this.units, units);
+        this.revenueMinor = Math.addExact(this.revenueMinor, revenueMinor);
+        return this;
+    }
+
+    /** Both sums together; the group is the same on both sides of a window merge. */
+    static RevenueSums merge(RevenueSums a, RevenueSums b) {
+        RevenueSums merged = new RevenueSums();
+        merged.add(a.category, a.region, a.currency, a.orders, a.units, a.revenueMinor);
+        if (b.category != null) {
+            merged.add(b.category, b.region, b.currency, b.orders, b.units, b.revenueMinor);
+        }
+        return merged;
+    }
+
+    public static TypeInformation<RevenueSums> typeInfo() {
+        Map<String, TypeInformation<?>> fields = new HashMap<>();
+        fields.put("category", Types.STRING);
+        fields.put("region", Types.STRING);
+        fields.put("currency", Types.STRING);
+        fields.put("orders", Types.LONG);
+        fields.put("units", Types.LONG);
+        fields.put("revenueMinor", Types.LONG);
+        return Types.POJO(RevenueSums.class, fields);
+    }
+}
