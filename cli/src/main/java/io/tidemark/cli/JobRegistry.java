@@ -2,6 +2,7 @@ package io.tidemark.cli;
 
 import io.tidemark.common.runtime.job.TidemarkJob;
 import io.tidemark.jobs.enrichment.EnrichmentJob;
+import io.tidemark.jobs.revenue.RevenueJob;
 import io.tidemark.jobs.sessionization.SessionizationJob;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,6 +16,7 @@ final class JobRegistry {
     static {
         register(new SessionizationJob());
         register(new EnrichmentJob());
+        register(new RevenueJob());
     }
 
     private JobRegistry() {}
