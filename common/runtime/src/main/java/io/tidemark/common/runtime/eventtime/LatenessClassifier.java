@@ -24,9 +24,10 @@ import org.apache.flink.util.OutputTag;
  * <p>The per-partition maximum is keyed, checkpointed state, so the decision survives failures,
  * rescaling and savepoints, and does not depend on how fast any partition was read. Late records
  * leave through {@link #LATE} as error envelopes with reason {@code LATE}. Heartbeats raise the
- * maximum and are dropped. When processing-time idleness is switched on, a record the rule accepts
- * may still be behind the watermark; it leaves with reason {@code LATE_AFTER_IDLE} instead of being
- * dropped silently by a window.
+ * maximum and are always dropped (a heartbeat behind the maximum changes nothing). When
+ * processing-time idleness is switched on, a record the rule accepts may still be behind the
+ * watermark; it leaves with reason {@code LATE_AFTER_IDLE} instead of being dropped silently by a
+ * window.
  *
  * <p>Input must be keyed by {@code partition} and, in BATCH, stamped with the source offset (see
  * {@link TimestampOverride}).
@@ -89,6 +90,15 @@ public final class LatenessClassifier<T>
         }
         long eventTime = record.eventTime;
         Long max = maxEventTime.value();
+        if (record.isHeartbeat()) {
+            // A heartbeat carries no data: it can only raise the maximum, then it is dropped. One
+            // that is itself behind changes nothing and is not worth a late-topic record.
+            heartbeats.inc();
+            if (max == null || eventTime > max) {
+                maxEventTime.update(eventTime);
+            }
+            return;
+        }
         if (max != null && eventTime < max - boundMs) {
             late.inc();
             ctx.output(
@@ -110,10 +120,6 @@ public final class LatenessClassifier<T>
         }
         if (max == null || eventTime > max) {
             maxEventTime.update(eventTime);
-        }
-        if (record.isHeartbeat()) {
-            heartbeats.inc();
-            return;
         }
         if (idlenessEnabled && eventTime <= ctx.timerService().currentWatermark()) {
             lateAfterIdle.inc();

@@ -152,6 +152,16 @@ class LatenessClassifierTest {
     }
 
     @Test
+    void heartbeatBehindTheMaximumIsDroppedWithoutALateRecord() throws Exception {
+        push(0, T0);
+        push(harness, record(0, T0 - 10 * B, RecordKind.HEARTBEAT));
+        push(0, T0 - B);
+
+        assertThat(late()).isEmpty();
+        assertThat(onTimeEventTimes()).containsExactly(T0, T0 - B);
+    }
+
+    @Test
     void acceptedRecordsLeaveWithoutTheirOriginalValueBytes() throws Exception {
         push(0, T0);
         assertThat(harness.extractOutputValues().get(0).value).isNull();

@@ -52,9 +52,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  *       a record at {@code (p, o)} is late ⇔ {@code eventTime < max(p, offsets < o) − B}, where the
  *       maximum runs over the event times of the earlier valid records of {@code p} that were not
  *       late (clicks and heartbeats) and starts at −∞. Late records go to the late topic with
- *       reason {@code LATE} and do not raise the maximum. Heartbeats raise it and are then dropped;
- *       the rule applies to every record, so a heartbeat that is itself late goes to the late topic
- *       like a click would (the generator never writes one).
+ *       reason {@code LATE} and do not raise the maximum. Heartbeats raise it and are then always
+ *       dropped; a heartbeat behind the maximum changes nothing and never reaches the late topic.
  *   <li><b>Dedup</b> by {@code eventId} (§1, "Duplicates ... are dropped"): of the on-time clicks,
  *       the first copy of each {@code eventId} is kept, later ones dropped, with no expiry: copies
  *       are identical, so which copy is kept does not matter, and a copy the lateness rule accepts
@@ -144,7 +143,7 @@ public final class SessionReferenceModel {
                 continue;
             }
             Long max = maxEventTime.get(partition);
-            if (max != null && parsed.eventTime < max - boundMs) {
+            if (max != null && parsed.eventTime < max - boundMs && parsed.click != null) {
                 late.add(position);
                 continue;
             }
