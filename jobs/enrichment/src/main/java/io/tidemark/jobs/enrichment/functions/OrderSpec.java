@@ -51,7 +51,11 @@ public final class OrderSpec implements RecordSpec<Order> {
             try {
                 // Amounts are exact integers downstream; an order whose total cannot be one is bad
                 // input, not a reason to fail the job that sums it.
-                total = Math.addExact(total, Math.multiplyExact((long) line.getQuantity(), line.getUnitPriceMinor()));
+                total =
+                        Math.addExact(
+                                total,
+                                Math.multiplyExact(
+                                        (long) line.getQuantity(), line.getUnitPriceMinor()));
             } catch (ArithmeticException e) {
                 return "order total overflows a 64-bit amount at lines[" + i + "]";
             }
