@@ -5,11 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tidemark.common.runtime.config.ExecutionMode;
-import io.tidemark.common.runtime.job.JobTopic;
 import io.tidemark.common.schemas.AvroJson;
 import io.tidemark.common.schemas.ReasonCode;
 import io.tidemark.common.testing.ClickGenerator;
-import io.tidemark.common.testing.CommittedReader;
 import io.tidemark.common.testing.EmbeddedKafka;
 import io.tidemark.common.testing.JsonLinesLoader;
 import io.tidemark.common.testing.TidemarkMiniCluster;
@@ -21,26 +19,11 @@ import io.tidemark.jobs.sessionization.reference.Envelopes;
 import io.tidemark.jobs.sessionization.reference.SessionReferenceModel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.SortedMap;
-import java.util.TreeMap;
-import java.util.concurrent.ExecutionException;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.CommonClientConfigs;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ListOffsetsOptions;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.IsolationLevel;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -205,109 +188,18 @@ class SessionizationDeterminismITCase {
                 .withMode(mode);
     }
 
-    /**
-     * One replay on a fresh broker (topic names are fixed); prints its wall time.
-     *
-     * <p>{@link Replay#run} reads the committed output as soon as the job has finished, up to the
-     * last stable offsets of that moment. A Kafka transaction's commit returns once the coordinator
-     * has logged it; the commit markers reach the partitions asynchronously, so a partition whose
-     * marker is still in flight looks empty to a {@code read_committed} reader. This happened to
-     * about one in three BATCH runs at p=2 (all sessions of one or two output partitions missing,
-     * all present when re-read). So the outputs are read again once every partition of every output
-     * topic is settled: a {@code read_committed} consumer has got past the high watermark, i.e.
-     * past every record and marker the job wrote. A transaction that never ends fails the test.
-     */
+    /** One replay on a fresh broker (topic names are fixed); prints its wall time. */
     private static ReplayResult replay(String label, List<String> lines, ReplayOptions options)
             throws Exception {
         long started = System.nanoTime();
-        SessionizationJob job = new SessionizationJob();
         ReplayResult result;
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-            ReplayResult firstRead = Replay.run(job, Map.of("clicks", lines), options, kafka);
-            String servers = kafka.bootstrapServers();
-            Configuration conf = Replay.configuration(job, options, servers);
-            SortedMap<String, List<String>> outputs = new TreeMap<>();
-            for (JobTopic topic : job.outputs(conf)) {
-                awaitSettled(servers, topic.topic());
-                outputs.put(
-                        topic.role(),
-                        CommittedReader.canonicalLinesLastPerKey(servers, topic.topic()));
-            }
-            Map<String, List<String>> errors = new LinkedHashMap<>();
-            for (JobTopic topic : job.errorTopics(conf)) {
-                awaitSettled(servers, topic.topic());
-                errors.put(
-                        topic.role(),
-                        CommittedReader.canonicalLinesLastPerKey(servers, topic.topic()));
-            }
-            result =
-                    new ReplayResult(
-                            outputs,
-                            errors.getOrDefault("late", List.of()),
-                            errors.getOrDefault("dlq", List.of()),
-                            firstRead.inputs());
-            if (!result.equals(firstRead)) {
-                System.out.printf(
-                        "[determinism] replay %s: Replay.run read too early: %s, settled %s%n",
-                        label, firstRead.metrics(), result.metrics());
-            }
+            result = Replay.run(new SessionizationJob(), Map.of("clicks", lines), options, kafka);
         }
         System.out.printf(
                 "[determinism] replay %-34s %6d ms  %s%n",
                 label, (System.nanoTime() - started) / 1_000_000, result.metrics());
         return result;
-    }
-
-    /** Waits until a read_committed consumer gets to the high watermark of every partition. */
-    private static void awaitSettled(String bootstrapServers, String topic) {
-        Properties props = new Properties();
-        props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        props.put(
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
-                ByteArrayDeserializer.class.getName());
-        props.put(
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
-                ByteArrayDeserializer.class.getName());
-        Duration timeout = Duration.ofSeconds(60);
-        long deadline = System.nanoTime() + timeout.toNanos();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props);
-                Admin admin =
-                        Admin.create(
-                                Map.of(
-                                        CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG,
-                                        bootstrapServers))) {
-            List<TopicPartition> partitions =
-                    consumer.partitionsFor(topic, timeout).stream()
-                            .map(info -> new TopicPartition(topic, info.partition()))
-                            .toList();
-            Map<TopicPartition, OffsetSpec> latest = new LinkedHashMap<>();
-            partitions.forEach(tp -> latest.put(tp, OffsetSpec.latest()));
-            Map<TopicPartition, Long> highWatermarks = new LinkedHashMap<>();
-            admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_UNCOMMITTED))
-                    .all()
-                    .get()
-                    .forEach((tp, info) -> highWatermarks.put(tp, info.offset()));
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            while (partitions.stream()
-                    .anyMatch(tp -> consumer.position(tp) < highWatermarks.get(tp))) {
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError(
-                            topic
-                                    + ": a transaction is still open "
-                                    + timeout
-                                    + " after the job ended");
-                }
-                consumer.poll(Duration.ofMillis(200));
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** The generated input must exercise each rule, or an equality would prove little. */

@@ -49,11 +49,12 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  *         <li>{@code INVALID_FIELD}: a Click with an empty {@code eventId} or {@code userId}.
  *       </ol>
  *   <li><b>Deterministic lateness</b> (§1, "the core rule"), per source partition in offset order:
- *       a record at {@code (p, o)} is late ⇔ {@code eventTime < max(p, offsets < o) − B}, where the
- *       maximum runs over the event times of the earlier valid records of {@code p} that were not
- *       late (clicks and heartbeats) and starts at −∞. Late records go to the late topic with
- *       reason {@code LATE} and do not raise the maximum. Heartbeats raise it and are then always
- *       dropped; a heartbeat behind the maximum changes nothing and never reaches the late topic.
+ *       a click at {@code (p, o)} is late ⇔ {@code eventTime < max(p, offsets < o) − B}, where the
+ *       maximum runs over the event times of the earlier valid clicks and heartbeats of {@code p}
+ *       that were not late and starts at −∞. Late clicks go to the late topic with reason {@code
+ *       LATE} and do not raise the maximum. Heartbeats are never late: they raise the maximum and
+ *       are then always dropped; a heartbeat behind the maximum changes nothing and never reaches
+ *       the late topic.
  *   <li><b>Dedup</b> by {@code eventId} (§1, "Duplicates ... are dropped"): of the on-time clicks,
  *       the first copy of each {@code eventId} is kept, later ones dropped, with no expiry: copies
  *       are identical, so which copy is kept does not matter, and a copy the lateness rule accepts
@@ -335,7 +336,7 @@ public final class SessionReferenceModel {
      * What the job must commit.
      *
      * @param output canonical UserSession lines sorted by sessionId
-     * @param late positions of the records the lateness rule rejects
+     * @param late positions of the clicks the lateness rule rejects
      * @param dlq positions and reasons of the records validation rejects
      * @param stats counts, for assertions that the input exercised every rule
      */
@@ -361,7 +362,7 @@ public final class SessionReferenceModel {
      *
      * @param records records in the topic
      * @param dlq records rejected by validation
-     * @param late records rejected by the lateness rule
+     * @param late clicks rejected by the lateness rule
      * @param heartbeats heartbeats accepted (and dropped)
      * @param onTimeClicks clicks accepted by the lateness rule, duplicates included
      * @param duplicates on-time clicks dropped as copies of an earlier one
