@@ -37,6 +37,7 @@ public final class TidemarkConfig implements Serializable {
     private final String transactionalIdPrefix;
     private final String dlqTopic;
     private final String lateTopic;
+    private final String outputSuffix;
     private final Map<String, String> kafkaProperties;
     private final Map<String, String> flinkProperties;
 
@@ -86,10 +87,22 @@ public final class TidemarkConfig implements Serializable {
                 conf.getOptional(TidemarkOptions.SOURCE_GROUP_ID).orElse("tidemark-" + jobName);
         this.deliveryGuarantee = conf.get(TidemarkOptions.SINK_DELIVERY_GUARANTEE);
         this.transactionTimeout = conf.get(TidemarkOptions.SINK_TRANSACTION_TIMEOUT);
+        this.outputSuffix = conf.get(TidemarkOptions.OUTPUT_TOPIC_SUFFIX);
+        if (!outputSuffix.matches("[A-Za-z0-9._-]*")) {
+            throw new InvalidConfigException(
+                    "Invalid value '"
+                            + outputSuffix
+                            + "' for configuration key"
+                            + " 'topics.output-suffix': expected letters, digits, '.', '_' or '-'");
+        }
         this.transactionalIdPrefix =
-                conf.getOptional(TidemarkOptions.SINK_TRANSACTIONAL_ID_PREFIX).orElse(jobName);
-        this.dlqTopic = conf.getOptional(TidemarkOptions.TOPIC_DLQ).orElse(jobName + "-dlq");
-        this.lateTopic = conf.getOptional(TidemarkOptions.TOPIC_LATE).orElse(jobName + "-late");
+                conf.getOptional(TidemarkOptions.SINK_TRANSACTIONAL_ID_PREFIX).orElse(jobName)
+                        + outputSuffix;
+        this.dlqTopic =
+                conf.getOptional(TidemarkOptions.TOPIC_DLQ).orElse(jobName + "-dlq") + outputSuffix;
+        this.lateTopic =
+                conf.getOptional(TidemarkOptions.TOPIC_LATE).orElse(jobName + "-late")
+                        + outputSuffix;
         this.kafkaProperties = prefixed(conf, TidemarkOptions.KAFKA_PREFIX);
         this.flinkProperties = prefixed(conf, TidemarkOptions.FLINK_PREFIX);
         if (!kafkaProperties.containsKey("bootstrap.servers")) {
@@ -181,6 +194,16 @@ public final class TidemarkConfig implements Serializable {
 
     public String lateTopic() {
         return lateTopic;
+    }
+
+    /** The suffix appended to every topic the job writes (empty for a live run). */
+    public String outputSuffix() {
+        return outputSuffix;
+    }
+
+    /** A result topic as this run writes it: the configured name plus the output suffix. */
+    public String outputTopic(String configured) {
+        return configured + outputSuffix;
     }
 
     public String bootstrapServers() {

@@ -152,6 +152,15 @@ public final class TidemarkOptions {
                     .noDefaultValue()
                     .withDescription("Late-record topic; <job>-late when unset.");
 
+    public static final ConfigOption<String> OUTPUT_TOPIC_SUFFIX =
+            ConfigOptions.key("topics.output-suffix")
+                    .stringType()
+                    .defaultValue("")
+                    .withDescription(
+                            "Appended to every topic the job writes (results, late, DLQ) and to"
+                                    + " its transactional ids: a backfill writes to fresh topics"
+                                    + " without fencing the live job.");
+
     /** The options every job accepts. */
     public static List<ConfigOption<?>> all() {
         return List.of(
@@ -172,6 +181,7 @@ public final class TidemarkOptions {
                 SINK_TRANSACTION_TIMEOUT,
                 SINK_TRANSACTIONAL_ID_PREFIX,
                 TOPIC_DLQ,
-                TOPIC_LATE);
+                TOPIC_LATE,
+                OUTPUT_TOPIC_SUFFIX);
     }
 }

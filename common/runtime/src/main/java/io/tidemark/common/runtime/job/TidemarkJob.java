@@ -23,8 +23,19 @@ public interface TidemarkJob {
     /** Source topics under a validated configuration, in a fixed order. */
     List<JobTopic> inputs(Configuration conf);
 
-    /** Result topics (upsert streams keyed by a result key), in a fixed order. */
+    /**
+     * Result topics (upsert streams keyed by a result key) as configured, in a fixed order, without
+     * the output suffix; see {@link #resultTopics}.
+     */
     List<JobTopic> outputs(Configuration conf);
+
+    /** The result topics this run writes: {@link #outputs} with {@code topics.output-suffix}. */
+    default List<JobTopic> resultTopics(Configuration conf) {
+        TidemarkConfig common = TidemarkConfig.from(conf, name());
+        return outputs(conf).stream()
+                .map(t -> new JobTopic(t.role(), common.outputTopic(t.topic()), t.type()))
+                .toList();
+    }
 
     /** The late and DLQ topics, both holding {@code ErrorEnvelope}s. */
     default List<JobTopic> errorTopics(Configuration conf) {

@@ -30,11 +30,12 @@ public final class KafkaOutputs {
     /** The sink of a DLQ or late topic: envelopes keyed by source topic/partition/offset. */
     public static OutputSink<ErrorEnvelope> envelopes(
             String name, String topic, TidemarkConfig config) {
+        // The late and DLQ topic names from the config already carry the output suffix.
         return sink(name, ErrorEnvelope.class)
-                .topic(topic)
+                .config(config)
+                .exactTopic(topic)
                 .key(ErrorEnvelopes::key)
                 .timestamp(envelope -> envelope.getRecordTimestamp().toEpochMilli())
-                .config(config)
                 .build();
     }
 
@@ -43,6 +44,8 @@ public final class KafkaOutputs {
         private final String name;
         private final Class<T> type;
         private String topic;
+        private String suffix = "";
+        private boolean exactTopic;
         private SerializableFunction<T, String> key;
         private SerializableFunction<T, Long> timestamp;
         private String bootstrapServers;
@@ -60,8 +63,17 @@ public final class KafkaOutputs {
             this.type = Objects.requireNonNull(type, "type");
         }
 
+        /** The configured topic; the run's output suffix (see {@link #config}) is appended. */
         public Builder<T> topic(String topic) {
             this.topic = topic;
+            this.exactTopic = false;
+            return this;
+        }
+
+        /** A topic name used as given, without the output suffix. */
+        Builder<T> exactTopic(String topic) {
+            this.topic = topic;
+            this.exactTopic = true;
             return this;
         }
 
@@ -77,8 +89,12 @@ public final class KafkaOutputs {
             return this;
         }
 
-        /** Bootstrap servers, kafka.* properties, guarantee, prefix and timeout from config. */
+        /**
+         * Bootstrap servers, kafka.* properties, guarantee, prefix and timeout from config; the
+         * topic gets the configured output suffix (call after {@link #topic}).
+         */
         public Builder<T> config(TidemarkConfig config) {
+            this.suffix = config.outputSuffix();
             this.bootstrapServers = config.bootstrapServers();
             this.properties = config.kafkaProperties();
             this.guarantee = config.deliveryGuarantee();
@@ -124,6 +140,7 @@ public final class KafkaOutputs {
                                 + transactionTimeoutMs
                                 + " ms");
             }
+            String target = exactTopic ? topic : topic + suffix;
             Properties props = (Properties) properties.clone();
             props.remove("bootstrap.servers");
             props.setProperty("transaction.timeout.ms", Long.toString(transactionTimeoutMs));
@@ -132,14 +149,14 @@ public final class KafkaOutputs {
                             .setBootstrapServers(bootstrapServers)
                             .setKafkaProducerConfig(props)
                             .setRecordSerializer(
-                                    new AvroRecordSerializer<>(topic, type, key, timestamp))
+                                    new AvroRecordSerializer<>(target, type, key, timestamp))
                             .setDeliveryGuarantee(flinkGuarantee(guarantee));
             if (guarantee == DeliveryGuarantee.EXACTLY_ONCE) {
                 builder.setTransactionalIdPrefix(transactionalIdPrefix);
             }
             return new OutputSink<>(
                     name,
-                    topic,
+                    target,
                     guarantee == DeliveryGuarantee.EXACTLY_ONCE ? transactionalIdPrefix : null,
                     guarantee,
                     transactionTimeoutMs,

@@ -87,7 +87,7 @@ public final class Replay {
             throws Exception {
         Configuration conf = configuration(job, options, kafka.bootstrapServers());
         List<JobTopic> inputTopics = job.inputs(conf);
-        List<JobTopic> outputTopics = job.outputs(conf);
+        List<JobTopic> outputTopics = job.resultTopics(conf);
         List<JobTopic> errorTopics = job.errorTopics(conf);
 
         SortedMap<String, Long> loaded = new TreeMap<>();
