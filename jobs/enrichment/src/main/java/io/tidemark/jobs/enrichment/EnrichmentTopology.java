@@ -31,8 +31,8 @@ public final class EnrichmentTopology {
         SinkPreflight.check(common, List.of(output, late, dlq));
 
         EnrichedStreams streams = EnrichmentStage.apply(env, common, config.inputs());
-        output.attach(streams.orders(), common.jobName());
-        late.attach(streams.late(), common.jobName());
-        dlq.attach(streams.dlq(), common.jobName());
+        output.attach(streams.orders(), common.uidPrefix());
+        late.attach(streams.late(), common.uidPrefix());
+        dlq.attach(streams.dlq(), common.uidPrefix());
     }
 }

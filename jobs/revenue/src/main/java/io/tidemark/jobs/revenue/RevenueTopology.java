@@ -58,10 +58,10 @@ public final class RevenueTopology {
         EnrichedStreams enriched = EnrichmentStage.apply(env, common, config.inputs());
         SingleOutputStreamOperator<RevenueAggregate> windows =
                 windows(enriched.orders(), config.window());
-        windowSink.attach(windows, common.jobName());
-        rollupSink.attach(rollup(windows, config.rollup()), common.jobName());
-        late.attach(enriched.late(), common.jobName());
-        dlq.attach(enriched.dlq(), common.jobName());
+        windowSink.attach(windows, common.uidPrefix());
+        rollupSink.attach(rollup(windows, config.rollup()), common.uidPrefix());
+        late.attach(enriched.late(), common.uidPrefix());
+        dlq.attach(enriched.dlq(), common.uidPrefix());
     }
 
     private static OutputSink<RevenueAggregate> aggregateSink(

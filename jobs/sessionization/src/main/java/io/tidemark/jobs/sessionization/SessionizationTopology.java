@@ -60,9 +60,9 @@ public final class SessionizationTopology {
 
         Ingested<Click> clicks =
                 KafkaInputs.ingest(env, common, config.inputTopic(), Uids.INPUT, new ClickSpec());
-        sessionsSink.attach(sessions(clicks.onTime(), config.gap()), common.jobName());
-        lateSink.attach(clicks.late(), common.jobName());
-        dlqSink.attach(clicks.dlq(), common.jobName());
+        sessionsSink.attach(sessions(clicks.onTime(), config.gap()), common.uidPrefix());
+        lateSink.attach(clicks.late(), common.uidPrefix());
+        dlqSink.attach(clicks.dlq(), common.uidPrefix());
     }
 
     /** On-time clicks to sessions: dedup, then event-time session windows per user. */

@@ -21,6 +21,7 @@ public final class TidemarkConfig implements Serializable {
     private static final long serialVersionUID = 1L;
 
     private final String jobName;
+    private final String uidPrefix;
     private final ExecutionMode executionMode;
     private final Integer parallelism;
     private final Duration checkpointInterval;
@@ -43,6 +44,7 @@ public final class TidemarkConfig implements Serializable {
 
     private TidemarkConfig(Configuration conf, String defaultJobName) {
         this.jobName = conf.getOptional(TidemarkOptions.JOB_NAME).orElse(defaultJobName);
+        this.uidPrefix = defaultJobName;
         if (jobName == null || !jobName.matches("[a-z][a-z0-9-]*")) {
             throw new InvalidConfigException(
                     "Invalid value '"
@@ -129,6 +131,14 @@ public final class TidemarkConfig implements Serializable {
 
     public String jobName() {
         return jobName;
+    }
+
+    /**
+     * The prefix of every operator uid: the job's own, fixed name, never the configurable {@code
+     * job.name}, so renaming a deployment cannot orphan its state in a savepoint.
+     */
+    public String uidPrefix() {
+        return uidPrefix;
     }
 
     public ExecutionMode executionMode() {

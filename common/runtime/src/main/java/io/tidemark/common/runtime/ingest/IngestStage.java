@@ -30,13 +30,15 @@ public final class IngestStage {
 
     /**
      * @param input the stream from {@code env.fromSource(...)} with {@code InputWatermarks}
-     * @param job job name (uid prefix and envelope field)
+     * @param uidPrefix the job's fixed name, prefix of the uids
+     * @param job the configured job name, written into envelopes
      * @param inputName short name of the input, e.g. the topic ({@code clicks})
      * @param bound the out-of-orderness bound {@code B}
      * @param idleness processing-time idleness or null when off
      */
     public static <T> Ingested<T> apply(
             DataStream<InputRecord<T>> input,
+            String uidPrefix,
             String job,
             String inputName,
             Duration bound,
@@ -45,7 +47,7 @@ public final class IngestStage {
 
         SingleOutputStreamOperator<InputRecord<T>> valid =
                 input.process(new ValidationRouter<T>(job), type)
-                        .uid(uid(job, "validate", inputName))
+                        .uid(uid(uidPrefix, "validate", inputName))
                         .name("validate " + inputName);
 
         SingleOutputStreamOperator<InputRecord<T>> classified =
@@ -53,12 +55,12 @@ public final class IngestStage {
                                 "stamp offset " + inputName,
                                 type,
                                 new TimestampOverride<T>(TimestampOverride.Source.OFFSET))
-                        .uid(uid(job, "stamp-offset", inputName))
+                        .uid(uid(uidPrefix, "stamp-offset", inputName))
                         .keyBy(record -> record.partition, Types.INT)
                         .process(
                                 new LatenessClassifier<T>(job, bound.toMillis(), idleness != null),
                                 type)
-                        .uid(uid(job, "classify", inputName))
+                        .uid(uid(uidPrefix, "classify", inputName))
                         .name("classify lateness " + inputName);
 
         SingleOutputStreamOperator<InputRecord<T>> onTime =
@@ -67,7 +69,7 @@ public final class IngestStage {
                                 "stamp event time " + inputName,
                                 type,
                                 new TimestampOverride<T>(TimestampOverride.Source.EVENT_TIME))
-                        .uid(uid(job, "stamp-event-time", inputName));
+                        .uid(uid(uidPrefix, "stamp-event-time", inputName));
 
         return new Ingested<>(
                 onTime,

@@ -1,5 +1,6 @@
 package io.tidemark.common.runtime.ingest;
 
+import io.tidemark.common.runtime.metrics.ProgressReporter;
 import io.tidemark.common.runtime.record.ErrorEnvelopes;
 import io.tidemark.common.runtime.record.InputRecord;
 import io.tidemark.common.schemas.ErrorEnvelope;
@@ -9,6 +10,7 @@ import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
@@ -16,7 +18,9 @@ import org.apache.flink.util.OutputTag;
 
 /**
  * Sends records that failed decoding or validation to the DLQ side output as error envelopes,
- * counted per reason code ({@code tidemark.dlq.<REASON>}), and passes everything else on.
+ * counted per reason code ({@code tidemark.dlq.<REASON>}), and passes everything else on. Also
+ * reports progress: records read ({@code tidemark.read}) and the largest valid event time seen
+ * ({@code tidemark.maxEventTime}).
  */
 public final class ValidationRouter<T> extends ProcessFunction<InputRecord<T>, InputRecord<T>> {
 
@@ -27,6 +31,8 @@ public final class ValidationRouter<T> extends ProcessFunction<InputRecord<T>, I
 
     private final String job;
     private transient Map<ReasonCode, Counter> counters;
+    private transient Counter read;
+    private transient long maxEventTime;
 
     public ValidationRouter(String job) {
         this.job = job;
@@ -34,7 +40,11 @@ public final class ValidationRouter<T> extends ProcessFunction<InputRecord<T>, I
 
     @Override
     public void open(OpenContext openContext) {
-        MetricGroup dlq = getRuntimeContext().getMetricGroup().addGroup("tidemark").addGroup("dlq");
+        MetricGroup tidemark = getRuntimeContext().getMetricGroup().addGroup("tidemark");
+        read = tidemark.counter(ProgressReporter.READ);
+        maxEventTime = Long.MIN_VALUE;
+        tidemark.gauge(ProgressReporter.MAX_EVENT_TIME, (Gauge<Long>) () -> maxEventTime);
+        MetricGroup dlq = tidemark.addGroup("dlq");
         counters = new EnumMap<>(ReasonCode.class);
         for (ReasonCode reason : ReasonCode.values()) {
             counters.put(reason, dlq.counter(reason.name()));
@@ -43,10 +53,13 @@ public final class ValidationRouter<T> extends ProcessFunction<InputRecord<T>, I
 
     @Override
     public void processElement(InputRecord<T> record, Context ctx, Collector<InputRecord<T>> out) {
+        read.inc();
         if (record.isBad()) {
             counters.get(record.reason).inc();
             ctx.output(DLQ, ErrorEnvelopes.ofBad(record, job));
         } else {
+            // Progress only (a metric): never part of a result.
+            maxEventTime = Math.max(maxEventTime, record.eventTime);
             out.collect(record);
         }
     }

@@ -48,9 +48,14 @@ public final class KafkaInputs {
                                 InputWatermarks.forBound(
                                         config.outOfOrderness(), config.idleness()),
                                 "read " + topic)
-                        .uid(IngestStage.uid(config.jobName(), "source", inputName));
+                        .uid(IngestStage.uid(config.uidPrefix(), "source", inputName));
         return IngestStage.apply(
-                records, config.jobName(), inputName, config.outOfOrderness(), config.idleness());
+                records,
+                config.uidPrefix(),
+                config.jobName(),
+                inputName,
+                config.outOfOrderness(),
+                config.idleness());
     }
 
     /** Builds a {@code KafkaSource<InputRecord<T>>}; fails on a missing or contradictory field. */

@@ -18,8 +18,8 @@ public record OutputSink<T>(
         long transactionTimeoutMs,
         KafkaSink<T> sink) {
 
-    /** Attaches the sink to a stream with its uid and name. */
-    public DataStreamSink<T> attach(DataStream<T> stream, String job) {
-        return stream.sinkTo(sink).uid(job + ".sink." + name).name("write " + topic);
+    /** Attaches the sink to a stream with the uid {@code <uidPrefix>.sink.<name>} and a name. */
+    public DataStreamSink<T> attach(DataStream<T> stream, String uidPrefix) {
+        return stream.sinkTo(sink).uid(uidPrefix + ".sink." + name).name("write " + topic);
     }
 }

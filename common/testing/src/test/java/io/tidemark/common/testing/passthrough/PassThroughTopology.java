@@ -45,7 +45,7 @@ final class PassThroughTopology {
                         .uid(config.jobName() + ".payload")
                         .name("payload"),
                 config.jobName());
-        late.attach(clicks.late(), config.jobName());
-        dlq.attach(clicks.dlq(), config.jobName());
+        late.attach(clicks.late(), config.uidPrefix());
+        dlq.attach(clicks.dlq(), config.uidPrefix());
     }
 }

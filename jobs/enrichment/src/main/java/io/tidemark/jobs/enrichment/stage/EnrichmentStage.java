@@ -44,7 +44,7 @@ public final class EnrichmentStage {
 
     public static EnrichedStreams apply(
             StreamExecutionEnvironment env, TidemarkConfig common, EnrichmentInputs topics) {
-        String job = common.jobName();
+        String job = common.uidPrefix();
         Ingested<Order> orders =
                 KafkaInputs.ingest(env, common, topics.orders(), "orders", new OrderSpec());
         Ingested<ProductChange> products =
