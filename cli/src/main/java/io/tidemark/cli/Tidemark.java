@@ -22,6 +22,7 @@ import picocli.CommandLine.Spec;
             GenerateCommand.class,
             LoadCommand.class,
             ReplayCommand.class,
+            BackfillCommand.class,
             DemoCommand.class,
             CommandLine.HelpCommand.class
         })

@@ -126,6 +126,30 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void backfillShorthandsSetTheirKeys() {
+        Configuration conf =
+                load(
+                        "--bootstrap",
+                        "b:9092",
+                        "--from",
+                        "2026-11-01T00:00:00Z",
+                        "--to=latest",
+                        "--execution",
+                        "batch",
+                        "--output-topic-suffix",
+                        "-bf1");
+
+        TidemarkConfig config = TidemarkConfig.from(conf, "job");
+        assertThat(config.bootstrapServers()).isEqualTo("b:9092");
+        assertThat(config.start().kind())
+                .isEqualTo(io.tidemark.common.runtime.kafka.StartPosition.Kind.TIMESTAMP);
+        assertThat(config.stop().kind())
+                .isEqualTo(io.tidemark.common.runtime.kafka.StopPosition.Kind.LATEST);
+        assertThat(config.executionMode()).isEqualTo(ExecutionMode.BATCH);
+        assertThat(config.dlqTopic()).isEqualTo("job-dlq-bf1");
+    }
+
+    @Test
     void missingConfigFileFailsNamingIt() {
         assertThatThrownBy(() -> load("--config", "/nonexistent/job.yaml"))
                 .isInstanceOf(InvalidConfigException.class)

@@ -1,0 +1,131 @@
+package io.tidemark.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tidemark.common.testing.CommittedReader;
+import io.tidemark.common.testing.EmbeddedKafkaExtension;
+import io.tidemark.common.testing.JsonLinesLoader;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Properties;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import picocli.CommandLine;
+
+/**
+ * {@code tidemark backfill} against a real broker: a hand-worked sessionization scenario is loaded
+ * as the "live" topic, backfilled in BATCH and in bounded STREAMING into fresh topics, and each
+ * backfill's committed output must equal the scenario's expected output (what the live job commits)
+ * — including its late records, which a backfill must not repair.
+ */
+class BackfillCommandITCase {
+
+    @RegisterExtension static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
+
+    private static final Path SCENARIO = Path.of("../sample-data/sessionization/late-beyond-bound");
+
+    @BeforeAll
+    static void loadLiveTopic() {
+        KAFKA.createTopic("clicks", 2);
+        JsonLinesLoader.load(
+                SCENARIO.resolve("input.jsonl"),
+                "clicks",
+                "Click",
+                KAFKA.bootstrapServers(),
+                new Properties());
+    }
+
+    private record Run(int exitCode, String out, String err) {}
+
+    private static Run tidemark(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = Tidemark.commandLine();
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        int code = cli.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    private static List<String> expected(String file) throws Exception {
+        Path path = SCENARIO.resolve(file);
+        return Files.exists(path)
+                ? Files.readAllLines(path, StandardCharsets.UTF_8).stream()
+                        .filter(l -> !l.isBlank())
+                        .toList()
+                : List.of();
+    }
+
+    private static List<String> sessions(String topic) {
+        return CommittedReader.canonicalLinesLastPerKey(KAFKA.bootstrapServers(), topic);
+    }
+
+    @Test
+    void batchBackfillEqualsTheLiveOutputAndKeepsTheLateRecordsLate() throws Exception {
+        Run run =
+                tidemark(
+                        "backfill", "sessionization",
+                        "--bootstrap", KAFKA.bootstrapServers(),
+                        "--execution", "batch",
+                        "--output-topic-suffix", "-bf-batch");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out())
+                .contains("records in range")
+                .containsPattern("read (\\d+) / \\1 \\(100.0%\\), event time 2026-11-01T")
+                .contains("Done in")
+                .contains("user-sessions-bf-batch");
+        assertThat(sessions("user-sessions-bf-batch")).isEqualTo(expected("expected.jsonl"));
+        assertThat(
+                        CommittedReader.read(
+                                        KAFKA.bootstrapServers(),
+                                        "sessionization-late-bf-batch",
+                                        new Properties())
+                                .size())
+                .isEqualTo(expected("expected-late.jsonl").size());
+    }
+
+    @Test
+    void boundedStreamingBackfillGivesTheSameOutput() throws Exception {
+        Run run =
+                tidemark(
+                        "backfill", "sessionization",
+                        "--bootstrap", KAFKA.bootstrapServers(),
+                        "--execution", "streaming",
+                        "--output-topic-suffix", "-bf-streaming");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(sessions("user-sessions-bf-streaming")).isEqualTo(expected("expected.jsonl"));
+    }
+
+    @Test
+    void existingOutputTopicsAreRefused() {
+        KAFKA.createTopic("user-sessions-taken", 1);
+        Run run =
+                tidemark(
+                        "backfill", "sessionization",
+                        "--bootstrap", KAFKA.bootstrapServers(),
+                        "--output-topic-suffix", "-taken");
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err()).contains("already exist").contains("user-sessions-taken");
+    }
+
+    @Test
+    void unboundedRangeIsRefused() {
+        Run run =
+                tidemark(
+                        "backfill", "sessionization",
+                        "--bootstrap", KAFKA.bootstrapServers(),
+                        "--to", "none",
+                        "--output-topic-suffix", "-x");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("--to");
+    }
+}
