@@ -39,6 +39,8 @@ public final class TidemarkConfig implements Serializable {
     private final String dlqTopic;
     private final String lateTopic;
     private final String outputSuffix;
+    private final int chaosFailures;
+    private final long chaosSeed;
     private final Map<String, String> kafkaProperties;
     private final Map<String, String> flinkProperties;
 
@@ -90,6 +92,8 @@ public final class TidemarkConfig implements Serializable {
         this.deliveryGuarantee = conf.get(TidemarkOptions.SINK_DELIVERY_GUARANTEE);
         this.transactionTimeout = conf.get(TidemarkOptions.SINK_TRANSACTION_TIMEOUT);
         this.outputSuffix = conf.get(TidemarkOptions.OUTPUT_TOPIC_SUFFIX);
+        this.chaosFailures = conf.get(TidemarkOptions.CHAOS_FAILURES);
+        this.chaosSeed = conf.get(TidemarkOptions.CHAOS_SEED);
         if (!outputSuffix.matches("[A-Za-z0-9._-]*")) {
             throw new InvalidConfigException(
                     "Invalid value '"
@@ -204,6 +208,15 @@ public final class TidemarkConfig implements Serializable {
 
     public String lateTopic() {
         return lateTopic;
+    }
+
+    /** Tests only: failures to inject after checkpoints (0 = none). */
+    public int chaosFailures() {
+        return chaosFailures;
+    }
+
+    public long chaosSeed() {
+        return chaosSeed;
     }
 
     /** The suffix appended to every topic the job writes (empty for a live run). */

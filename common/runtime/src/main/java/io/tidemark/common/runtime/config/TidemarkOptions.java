@@ -161,6 +161,20 @@ public final class TidemarkOptions {
                                     + " its transactional ids: a backfill writes to fresh topics"
                                     + " without fencing the live job.");
 
+    public static final ConfigOption<Integer> CHAOS_FAILURES =
+            ConfigOptions.key("chaos.failures")
+                    .intType()
+                    .defaultValue(0)
+                    .withDescription(
+                            "Tests only: fail the job right after a checkpoint completes in each of"
+                                    + " its first N execution attempts (needs a restart strategy).");
+
+    public static final ConfigOption<Long> CHAOS_SEED =
+            ConfigOptions.key("chaos.seed")
+                    .longType()
+                    .defaultValue(1L)
+                    .withDescription("Tests only: seed of the failure points.");
+
     /** The options every job accepts. */
     public static List<ConfigOption<?>> all() {
         return List.of(
@@ -182,6 +196,8 @@ public final class TidemarkOptions {
                 SINK_TRANSACTIONAL_ID_PREFIX,
                 TOPIC_DLQ,
                 TOPIC_LATE,
-                OUTPUT_TOPIC_SUFFIX);
+                OUTPUT_TOPIC_SUFFIX,
+                CHAOS_FAILURES,
+                CHAOS_SEED);
     }
 }

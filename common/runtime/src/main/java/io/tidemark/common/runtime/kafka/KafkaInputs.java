@@ -1,5 +1,6 @@
 package io.tidemark.common.runtime.kafka;
 
+import io.tidemark.common.runtime.chaos.FailureInjector;
 import io.tidemark.common.runtime.config.TidemarkConfig;
 import io.tidemark.common.runtime.eventtime.InputWatermarks;
 import io.tidemark.common.runtime.ingest.IngestStage;
@@ -49,6 +50,15 @@ public final class KafkaInputs {
                                         config.outOfOrderness(), config.idleness()),
                                 "read " + topic)
                         .uid(IngestStage.uid(config.uidPrefix(), "source", inputName));
+        if (config.chaosFailures() > 0) {
+            records =
+                    records.map(
+                                    new FailureInjector<InputRecord<T>>(
+                                            config.chaosFailures(), config.chaosSeed()),
+                                    records.getType())
+                            .uid(IngestStage.uid(config.uidPrefix(), "chaos", inputName))
+                            .name("inject failures " + inputName);
+        }
         return IngestStage.apply(
                 records,
                 config.uidPrefix(),
