@@ -285,6 +285,19 @@ public final class JsonLinesLoader {
         }
     }
 
+    /**
+     * Writes records exactly in the given order (partitions as set on each record), e.g. the output
+     * of {@link #toRecords} in another interleaving.
+     */
+    public static void send(
+            List<ProducerRecord<byte[], byte[]>> records,
+            String bootstrapServers,
+            Properties extraClientProps) {
+        if (!records.isEmpty()) {
+            send(records, clientProps(bootstrapServers, extraClientProps));
+        }
+    }
+
     private static void send(List<ProducerRecord<byte[], byte[]>> records, Properties clientProps) {
         Properties props = new Properties();
         props.putAll(clientProps);

@@ -1,5 +1,6 @@
 package io.tidemark.common.testing;
 
+import io.tidemark.common.runtime.metrics.ProgressReporterFactory;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.TaskManagerOptions;
@@ -49,6 +50,9 @@ public final class TidemarkMiniCluster {
     public static Configuration configuration() {
         Configuration conf = new Configuration();
         conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MANAGED_MEMORY);
+        // Lets tests and tools follow a running job's progress in this JVM.
+        conf.setString(
+                "metrics.reporter.progress.factory.class", ProgressReporterFactory.class.getName());
         return conf;
     }
 }

@@ -6,6 +6,7 @@ import io.tidemark.common.runtime.config.TidemarkConfig;
 import io.tidemark.common.runtime.config.TidemarkEnvironment;
 import io.tidemark.common.runtime.job.JobTopic;
 import io.tidemark.common.runtime.job.TidemarkJob;
+import io.tidemark.common.runtime.metrics.ProgressReporterFactory;
 import io.tidemark.common.testing.CommittedReader;
 import io.tidemark.common.testing.EmbeddedKafka;
 import io.tidemark.common.testing.JsonLinesLoader;
@@ -86,58 +87,69 @@ public final class Replay {
             EmbeddedKafka kafka)
             throws Exception {
         Configuration conf = configuration(job, options, kafka.bootstrapServers());
-        List<JobTopic> inputTopics = job.inputs(conf);
-        List<JobTopic> outputTopics = job.resultTopics(conf);
-        List<JobTopic> errorTopics = job.errorTopics(conf);
-
         SortedMap<String, Long> loaded = new TreeMap<>();
-        for (JobTopic topic : inputTopics) {
-            List<String> lines = inputs.get(topic.role());
-            if (lines == null) {
-                throw new IllegalArgumentException("no input given for " + topic.role());
-            }
+        for (JobTopic topic : job.inputs(conf)) {
             kafka.createTopic(topic.topic(), options.partitions());
             LoadResult result =
                     JsonLinesLoader.load(
-                            lines,
+                            linesOf(inputs, topic),
                             topic.role(),
                             topic.topic(),
                             topic.type(),
                             kafka.bootstrapServers(),
                             new Properties());
-            loaded.put(
-                    topic.role(),
-                    result.recordsPerPartition().values().stream()
-                            .mapToLong(Long::longValue)
-                            .sum());
+            loaded.put(topic.role(), result.total());
         }
-        for (JobTopic topic : outputTopics) {
-            kafka.createTopic(topic.topic(), options.partitions());
-        }
-        for (JobTopic topic : errorTopics) {
-            kafka.createTopic(topic.topic(), options.partitions());
-        }
+        createWrittenTopics(job, conf, options.partitions(), kafka);
 
         TidemarkConfig common = TidemarkConfig.from(conf, job.name());
         StreamExecutionEnvironment env = TidemarkEnvironment.create(common);
         job.build(env, conf);
         env.execute("tidemark-replay-" + job.name());
+        return readResult(job, conf, kafka, loaded);
+    }
 
-        List<String> written = new java.util.ArrayList<>();
-        outputTopics.forEach(t -> written.add(t.topic()));
-        errorTopics.forEach(t -> written.add(t.topic()));
+    static List<String> linesOf(Map<String, List<String>> inputs, JobTopic topic) {
+        List<String> lines = inputs.get(topic.role());
+        if (lines == null) {
+            throw new IllegalArgumentException("no input given for " + topic.role());
+        }
+        return lines;
+    }
+
+    /** Creates the result, late and DLQ topics of a run. */
+    static void createWrittenTopics(
+            TidemarkJob job, Configuration conf, int partitions, EmbeddedKafka kafka) {
+        for (JobTopic topic : written(job, conf)) {
+            kafka.createTopic(topic.topic(), partitions);
+        }
+    }
+
+    private static List<JobTopic> written(TidemarkJob job, Configuration conf) {
+        List<JobTopic> written = new java.util.ArrayList<>(job.resultTopics(conf));
+        written.addAll(job.errorTopics(conf));
+        return written;
+    }
+
+    /** Once the job is done: waits for its transactions to settle and reads what it committed. */
+    static ReplayResult readResult(
+            TidemarkJob job,
+            Configuration conf,
+            EmbeddedKafka kafka,
+            SortedMap<String, Long> loaded) {
         CommittedReader.awaitSettled(
-                kafka.bootstrapServers(), written, CommittedReader.DEFAULT_TIMEOUT);
-
+                kafka.bootstrapServers(),
+                written(job, conf).stream().map(JobTopic::topic).toList(),
+                CommittedReader.DEFAULT_TIMEOUT);
         SortedMap<String, List<String>> outputs = new TreeMap<>();
-        for (JobTopic topic : outputTopics) {
+        for (JobTopic topic : job.resultTopics(conf)) {
             outputs.put(
                     topic.role(),
                     CommittedReader.canonicalLinesLastPerKey(
                             kafka.bootstrapServers(), topic.topic()));
         }
         Map<String, List<String>> errors = new HashMap<>();
-        for (JobTopic topic : errorTopics) {
+        for (JobTopic topic : job.errorTopics(conf)) {
             errors.put(
                     topic.role(),
                     CommittedReader.canonicalLinesLastPerKey(
@@ -162,6 +174,10 @@ public final class Replay {
         if (options.mode() == ExecutionMode.BATCH) {
             raw.put("state.backend", "HASHMAP");
         }
+        // Progress (records read) for tools; a no-op when the cluster was configured elsewhere.
+        raw.put(
+                "flink.metrics.reporter.progress.factory.class",
+                ProgressReporterFactory.class.getName());
         raw.putAll(options.overrides());
         return ConfigLoader.validate(raw, job.options(), System.getenv());
     }
