@@ -37,8 +37,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  *       EVENT_TIME_SKEW}) and valid fields ({@code INVALID_FIELD}).
  *   <li><b>Lateness</b> per (topic, partition) in offset order: late ⇔ {@code eventTime < max − B}
  *       where {@code max} is the greatest event time of earlier on-time records and heartbeats of
- *       that partition. A heartbeat is never late: it only raises the maximum and is dropped. Invalid records
- *       never count.
+ *       that partition. A heartbeat is never late: it only raises the maximum and is dropped.
+ *       Invalid records never count.
  *   <li><b>Join</b>: an on-time order at {@code t} takes the on-time customer version with the
  *       greatest {@code ts_ms ≤ t}, each line the product version likewise; at equal {@code ts_ms}
  *       the greater (partition, offset) wins; a delete, or no version, means not found.
