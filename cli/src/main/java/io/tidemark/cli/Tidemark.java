@@ -23,6 +23,7 @@ import picocli.CommandLine.Spec;
             LoadCommand.class,
             ReplayCommand.class,
             BackfillCommand.class,
+            VerifyDeterminismCommand.class,
             DemoCommand.class,
             CommandLine.HelpCommand.class
         })
