@@ -96,6 +96,15 @@ final class BackfillCommand implements Callable<Integer> {
             description = "Appended to every topic the job writes, e.g. -backfill-20261125.")
     String suffix;
 
+    @Option(
+            names = "--warm-up",
+            paramLabel = "DURATION",
+            description =
+                    "Read this much before --from to rebuild state (lateness maxima, open"
+                            + " sessions, dimension versions) but write nothing stamped before"
+                            + " --from, e.g. 6 h. Needs --from as an instant.")
+    String warmUp;
+
     @Option(names = "--parallelism", defaultValue = "2", description = "Default: ${DEFAULT-VALUE}.")
     int parallelism;
 
@@ -193,6 +202,25 @@ final class BackfillCommand implements Callable<Integer> {
         Map<String, String> raw = new LinkedHashMap<>();
         raw.put("kafka.bootstrap.servers", bootstrap);
         raw.put("source.start", from);
+        if (warmUp != null) {
+            java.time.Instant start;
+            java.time.Duration duration;
+            try {
+                start = java.time.Instant.parse(from);
+            } catch (java.time.format.DateTimeParseException e) {
+                throw CliOptions.invalid(
+                        spec, "--warm-up needs --from as an ISO-8601 instant, got '" + from + "'");
+            }
+            try {
+                duration = org.apache.flink.util.TimeUtils.parseDuration(warmUp);
+            } catch (IllegalArgumentException e) {
+                throw CliOptions.invalid(
+                        spec,
+                        "--warm-up expects a duration such as 6 h or 30 min, got '" + warmUp + "'");
+            }
+            raw.put("source.start", start.minus(duration).toString());
+            raw.put("source.emit-from", start.toString());
+        }
         raw.put("source.stop", to);
         raw.put("execution.mode", mode);
         raw.put("topics.output-suffix", suffix);

@@ -104,6 +104,89 @@ class BackfillCommandITCase {
     }
 
     @Test
+    void warmUpRebuildsStateButWritesOnlyFromTheRangeStart() throws Exception {
+        List<String> clicks =
+                io.tidemark.common.testing.ClickGenerator.generate(
+                        io.tidemark.common.testing.ClickGenerator.Spec.builder()
+                                .seed(99)
+                                .events(3_000)
+                                .users(100)
+                                .partitions(2)
+                                .fractionLate(0.03)
+                                .build());
+        KAFKA.createTopic("clicks-generated", 2);
+        JsonLinesLoader.load(
+                clicks,
+                "generated",
+                "clicks-generated",
+                "Click",
+                KAFKA.bootstrapServers(),
+                new Properties());
+        // The range starts at the event time of the middle click, on a whole minute.
+        java.time.Instant from =
+                java.time.Instant.parse(
+                                io.tidemark.common.schemas.AvroJson.MAPPER
+                                        .readTree(clicks.get(clicks.size() / 2))
+                                        .get("eventTime")
+                                        .asText())
+                        .truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
+
+        backfill("-full", "--from", "earliest");
+        backfill("-warm", "--from", from.toString(), "--warm-up", "6 h");
+        backfill("-cold", "--from", from.toString());
+
+        long fromMillis = from.toEpochMilli();
+        List<String> fullFromRange =
+                sessions("user-sessions-full").stream()
+                        .filter(line -> timeOf(line, "end") >= fromMillis)
+                        .toList();
+        List<String> lateFromRange =
+                committed("sessionization-late-full").stream()
+                        .filter(line -> timeOf(line, "recordTimestamp") >= fromMillis)
+                        .toList();
+        assertThat(fullFromRange).isNotEmpty();
+        assertThat(sessions("user-sessions-warm")).isEqualTo(fullFromRange);
+        assertThat(committed("sessionization-late-warm")).isEqualTo(lateFromRange);
+        assertThat(sessions("user-sessions-cold"))
+                .as("without a warm-up, sessions open at the range start are cut")
+                .isNotEqualTo(fullFromRange);
+    }
+
+    private static void backfill(String suffix, String... range) {
+        List<String> args =
+                new java.util.ArrayList<>(
+                        List.of(
+                                "backfill",
+                                "sessionization",
+                                "--bootstrap",
+                                KAFKA.bootstrapServers(),
+                                "--set",
+                                "topics.clicks=clicks-generated",
+                                "--output-topic-suffix",
+                                suffix));
+        args.addAll(List.of(range));
+        Run run = tidemark(args.toArray(String[]::new));
+        assertThat(run.exitCode()).as(run.err()).isZero();
+    }
+
+    private static List<String> committed(String topic) {
+        return CommittedReader.canonicalLinesLastPerKey(KAFKA.bootstrapServers(), topic);
+    }
+
+    private static long timeOf(String line, String field) {
+        try {
+            return java.time.Instant.parse(
+                            io.tidemark.common.schemas.AvroJson.MAPPER
+                                    .readTree(line)
+                                    .get(field)
+                                    .asText())
+                    .toEpochMilli();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
     void existingOutputTopicsAreRefused() {
         KAFKA.createTopic("user-sessions-taken", 1);
         Run run =

@@ -39,6 +39,7 @@ public final class TidemarkConfig implements Serializable {
     private final String dlqTopic;
     private final String lateTopic;
     private final String outputSuffix;
+    private final Long emitFrom;
     private final int chaosFailures;
     private final long chaosSeed;
     private final Map<String, String> kafkaProperties;
@@ -93,6 +94,10 @@ public final class TidemarkConfig implements Serializable {
         this.transactionTimeout = conf.get(TidemarkOptions.SINK_TRANSACTION_TIMEOUT);
         this.outputSuffix = conf.get(TidemarkOptions.OUTPUT_TOPIC_SUFFIX);
         this.chaosFailures = conf.get(TidemarkOptions.CHAOS_FAILURES);
+        this.emitFrom =
+                conf.getOptional(TidemarkOptions.EMIT_FROM)
+                        .map(text -> parseInstant(TidemarkOptions.EMIT_FROM.key(), text))
+                        .orElse(null);
         this.chaosSeed = conf.get(TidemarkOptions.CHAOS_SEED);
         if (!outputSuffix.matches("[A-Za-z0-9._-]*")) {
             throw new InvalidConfigException(
@@ -208,6 +213,24 @@ public final class TidemarkConfig implements Serializable {
 
     public String lateTopic() {
         return lateTopic;
+    }
+
+    /** Epoch millis before which nothing is written (a backfill's warm-up), or null. */
+    public Long emitFrom() {
+        return emitFrom;
+    }
+
+    private static long parseInstant(String key, String text) {
+        try {
+            return java.time.Instant.parse(text.strip()).toEpochMilli();
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new InvalidConfigException(
+                    "Invalid value '"
+                            + text
+                            + "' for configuration key '"
+                            + key
+                            + "': expected an ISO-8601 instant such as 2026-11-01T00:00:00Z");
+        }
     }
 
     /** Tests only: failures to inject after checkpoints (0 = none). */

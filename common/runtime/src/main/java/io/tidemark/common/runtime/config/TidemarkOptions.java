@@ -161,6 +161,16 @@ public final class TidemarkOptions {
                                     + " its transactional ids: a backfill writes to fresh topics"
                                     + " without fencing the live job.");
 
+    public static final ConfigOption<String> EMIT_FROM =
+            ConfigOptions.key("source.emit-from")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "ISO-8601 instant: write only results, late and DLQ records whose"
+                                    + " Kafka timestamp is at or after it. For backfills with a"
+                                    + " warm-up: source.start reads earlier records to rebuild"
+                                    + " state, and nothing before the range is written.");
+
     public static final ConfigOption<Integer> CHAOS_FAILURES =
             ConfigOptions.key("chaos.failures")
                     .intType()
@@ -197,6 +207,7 @@ public final class TidemarkOptions {
                 TOPIC_DLQ,
                 TOPIC_LATE,
                 OUTPUT_TOPIC_SUFFIX,
+                EMIT_FROM,
                 CHAOS_FAILURES,
                 CHAOS_SEED);
     }

@@ -53,6 +53,7 @@ public final class KafkaOutputs {
         private DeliveryGuarantee guarantee = DeliveryGuarantee.EXACTLY_ONCE;
         private String transactionalIdPrefix;
         private long transactionTimeoutMs = DEFAULT_BROKER_MAX_TRANSACTION_TIMEOUT_MS;
+        private Long emitFrom;
 
         private Builder(String name, Class<T> type) {
             if (name == null || !name.matches("[a-z0-9][a-z0-9-]*")) {
@@ -95,6 +96,7 @@ public final class KafkaOutputs {
          */
         public Builder<T> config(TidemarkConfig config) {
             this.suffix = config.outputSuffix();
+            this.emitFrom = config.emitFrom();
             this.bootstrapServers = config.bootstrapServers();
             this.properties = config.kafkaProperties();
             this.guarantee = config.deliveryGuarantee();
@@ -160,7 +162,9 @@ public final class KafkaOutputs {
                     guarantee == DeliveryGuarantee.EXACTLY_ONCE ? transactionalIdPrefix : null,
                     guarantee,
                     transactionTimeoutMs,
-                    builder.build());
+                    builder.build(),
+                    timestamp,
+                    emitFrom);
         }
 
         private void require(boolean condition, String message) {

@@ -4,6 +4,7 @@ import io.tidemark.common.runtime.config.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamSink;
+import org.apache.flink.util.function.SerializableFunction;
 
 /**
  * A built Kafka sink with what the preflight needs to know about it.
@@ -16,10 +17,25 @@ public record OutputSink<T>(
         String transactionalIdPrefix,
         DeliveryGuarantee deliveryGuarantee,
         long transactionTimeoutMs,
-        KafkaSink<T> sink) {
+        KafkaSink<T> sink,
+        SerializableFunction<T, Long> timestamp,
+        Long emitFrom) {
 
-    /** Attaches the sink to a stream with the uid {@code <uidPrefix>.sink.<name>} and a name. */
+    /**
+     * Attaches the sink to a stream with the uid {@code <uidPrefix>.sink.<name>} and a name. With
+     * {@code source.emit-from}, a filter (uid {@code <uidPrefix>.emit-from.<name>}) first drops
+     * records whose Kafka timestamp is before it: the warm-up of a backfill is not written.
+     */
     public DataStreamSink<T> attach(DataStream<T> stream, String uidPrefix) {
-        return stream.sinkTo(sink).uid(uidPrefix + ".sink." + name).name("write " + topic);
+        DataStream<T> written = stream;
+        if (emitFrom != null) {
+            long from = emitFrom;
+            SerializableFunction<T, Long> time = timestamp;
+            written =
+                    stream.filter(record -> time.apply(record) >= from)
+                            .uid(uidPrefix + ".emit-from." + name)
+                            .name("skip warm-up before " + topic);
+        }
+        return written.sinkTo(sink).uid(uidPrefix + ".sink." + name).name("write " + topic);
     }
 }
