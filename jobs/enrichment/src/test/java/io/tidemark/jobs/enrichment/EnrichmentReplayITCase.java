@@ -3,12 +3,12 @@ package io.tidemark.jobs.enrichment;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tidemark.common.runtime.config.ExecutionMode;
-import io.tidemark.common.testing.EmbeddedKafka;
 import io.tidemark.common.testing.OrderGenerator;
 import io.tidemark.common.testing.TidemarkMiniCluster;
-import io.tidemark.common.testing.replay.Replay;
 import io.tidemark.common.testing.replay.ReplayOptions;
 import io.tidemark.common.testing.replay.ReplayResult;
+import io.tidemark.common.testing.scenario.FreshBroker;
+import io.tidemark.common.testing.scenario.ShopInputs;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -21,9 +21,7 @@ class EnrichmentReplayITCase {
 
     private static ReplayResult replay(Map<String, List<String>> inputs, ReplayOptions options)
             throws Exception {
-        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-            return Replay.run(new EnrichmentJob(), inputs, options, kafka);
-        }
+        return FreshBroker.replay(new EnrichmentJob(), inputs, options);
     }
 
     @Test
@@ -39,11 +37,7 @@ class EnrichmentReplayITCase {
                                 .productUpdates(60)
                                 .customerUpdates(30)
                                 .build());
-        Map<String, List<String>> inputs =
-                Map.of(
-                        "orders", shop.orders(),
-                        "products", shop.products(),
-                        "customers", shop.customers());
+        Map<String, List<String>> inputs = ShopInputs.of(shop);
 
         ReplayResult streaming = replay(inputs, ReplayOptions.defaults());
         ReplayResult batch = replay(inputs, ReplayOptions.defaults().withMode(ExecutionMode.BATCH));

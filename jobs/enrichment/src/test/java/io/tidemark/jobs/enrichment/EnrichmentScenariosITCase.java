@@ -1,32 +1,26 @@
 package io.tidemark.jobs.enrichment;
 
+import static io.tidemark.common.testing.scenario.SampleScenarios.lines;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tidemark.common.runtime.config.ExecutionMode;
 import io.tidemark.common.schemas.AvroJson;
-import io.tidemark.common.testing.EmbeddedKafka;
 import io.tidemark.common.testing.TidemarkMiniCluster;
-import io.tidemark.common.testing.replay.Replay;
-import io.tidemark.common.testing.replay.ReplayOptions;
-import io.tidemark.common.testing.replay.ReplayResult;
+import io.tidemark.common.testing.scenario.Comparison;
+import io.tidemark.common.testing.scenario.EnvelopeReader;
+import io.tidemark.common.testing.scenario.SampleScenarios;
+import io.tidemark.common.testing.scenario.ScenarioRun;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -54,7 +48,8 @@ class EnrichmentScenariosITCase {
 
     @RegisterExtension static final MiniClusterExtension FLINK = TidemarkMiniCluster.extension();
 
-    static final Path SCENARIOS = Path.of("../../sample-data/enrichment");
+    static final SampleScenarios SCENARIOS =
+            SampleScenarios.of("enrichment", EnvelopeReader.withTopics());
 
     /** The scenarios the sample data must keep; any further folder is run as well. */
     static final List<String> REQUIRED =
@@ -68,68 +63,35 @@ class EnrichmentScenariosITCase {
 
     static final List<String> INPUTS = List.of("orders", "products", "customers");
 
-    static Stream<String> scenarios() {
-        try (Stream<Path> entries = Files.list(SCENARIOS)) {
-            return entries
-                    .filter(Files::isDirectory)
-                    .map(dir -> dir.getFileName().toString())
-                    .sorted()
-                    .toList()
-                    .stream();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot list " + SCENARIOS.toAbsolutePath(), e);
-        }
-    }
-
     /** Every scenario in both execution modes: the expectations do not depend on the mode. */
-    static Stream<Arguments> runs() {
-        return scenarios()
-                .flatMap(
-                        scenario ->
-                                Stream.of(
-                                        Arguments.of(scenario, ExecutionMode.STREAMING),
-                                        Arguments.of(scenario, ExecutionMode.BATCH)));
+    static Stream<Object[]> runs() {
+        return SCENARIOS.runs();
     }
 
     @ParameterizedTest(name = "{0} ({1})")
     @MethodSource("runs")
     void jobCommitsTheHandWorkedExpectation(String scenario, ExecutionMode mode) throws Exception {
-        Path dir = SCENARIOS.resolve(scenario);
-        Map<String, List<String>> inputs = Replay.readInputs(new EnrichmentJob(), dir);
-        ReplayResult result;
-        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-            result =
-                    Replay.run(
-                            new EnrichmentJob(),
-                            inputs,
-                            ReplayOptions.defaults().withMode(mode),
-                            kafka);
-        }
-
+        ScenarioRun run = SCENARIOS.run(EnrichmentJob::new, scenario, mode);
         SoftAssertions soft = new SoftAssertions();
-        soft.assertThat(result.outputs().get("output"))
-                .as("%s (%s): orders-enriched vs expected.jsonl", scenario, mode)
-                .containsExactlyElementsOf(lines(dir.resolve("expected.jsonl")));
-        soft.assertThat(positions(result.late()))
-                .as(
-                        "%s (%s): enrichment-late vs expected-late.jsonl; envelopes:%n%s",
-                        scenario, mode, String.join("\n", result.late()))
-                .containsExactlyElementsOf(positions(lines(dir.resolve("expected-late.jsonl"))));
-        soft.assertThat(positions(result.dlq()))
-                .as(
-                        "%s (%s): enrichment-dlq vs expected-dlq.jsonl; envelopes:%n%s",
-                        scenario, mode, String.join("\n", result.dlq()))
-                .containsExactlyElementsOf(positions(lines(dir.resolve("expected-dlq.jsonl"))));
+        for (Comparison c :
+                List.of(
+                        run.output("output", "orders-enriched", "expected.jsonl"),
+                        run.late("enrichment-late"),
+                        run.dlq("enrichment-dlq"))) {
+            soft.assertThat(c.actual())
+                    .as("%s", c.description())
+                    .containsExactlyElementsOf(c.expected());
+        }
         soft.assertAll();
     }
 
     /** Cheap checks of the sample data itself, so a broken scenario fails before any job runs. */
     @Test
     void everyScenarioIsCompleteAndPinsItsPartitions() throws IOException {
-        List<String> present = scenarios().toList();
+        List<String> present = SCENARIOS.names().toList();
         assertThat(present).as("scenario folders").containsAll(REQUIRED);
         for (String scenario : present) {
-            Path dir = SCENARIOS.resolve(scenario);
+            Path dir = SCENARIOS.dir(scenario);
             assertThat(dir.resolve("README.md")).as(scenario).isRegularFile();
             assertThat(dir.resolve("expected.jsonl")).as(scenario).isRegularFile();
             for (String input : INPUTS) {
@@ -167,49 +129,9 @@ class EnrichmentScenariosITCase {
                 orderIds.add(node.get("orderId").asText());
             }
             assertThat(orderIds).as("%s: expected.jsonl sorted by orderId", scenario).isSorted();
-            for (String name : List.of("expected-late.jsonl", "expected-dlq.jsonl")) {
-                List<String> entries = lines(dir.resolve(name));
-                assertThat(entries)
-                        .as("%s/%s: canonical position lines, sorted", scenario, name)
-                        .isEqualTo(positions(entries));
+            for (Comparison c : SCENARIOS.errorFilesCanonicalAndSorted(scenario)) {
+                assertThat(c.actual()).as("%s", c.description()).isEqualTo(c.expected());
             }
         }
-    }
-
-    /** Non-blank lines of a file; none when the file does not exist. */
-    private static List<String> lines(Path file) throws IOException {
-        if (!Files.exists(file)) {
-            return List.of();
-        }
-        return Files.readAllLines(file, StandardCharsets.UTF_8).stream()
-                .filter(line -> !line.isBlank())
-                .toList();
-    }
-
-    /**
-     * Each envelope (or expected line) reduced to canonical {@code
-     * {"offset":…,"partition":…,"reasonCode":…,"topic":…}}, sorted by topic, partition, offset.
-     */
-    private static List<String> positions(List<String> lines) throws IOException {
-        List<JsonNode> nodes = new ArrayList<>();
-        for (String line : lines) {
-            nodes.add(AvroJson.MAPPER.readTree(line));
-        }
-        return nodes.stream()
-                .sorted(
-                        Comparator.<JsonNode, String>comparing(n -> n.get("topic").asText())
-                                .thenComparingInt(n -> n.get("partition").asInt())
-                                .thenComparingLong(n -> n.get("offset").asLong()))
-                .map(EnrichmentScenariosITCase::position)
-                .toList();
-    }
-
-    private static String position(JsonNode node) {
-        ObjectNode position = AvroJson.MAPPER.createObjectNode();
-        position.put("offset", node.get("offset").asLong());
-        position.put("partition", node.get("partition").asInt());
-        position.put("reasonCode", node.get("reasonCode").asText());
-        position.put("topic", node.get("topic").asText());
-        return AvroJson.canonical(position);
     }
 }

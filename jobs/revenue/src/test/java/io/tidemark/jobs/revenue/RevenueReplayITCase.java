@@ -1,16 +1,17 @@
 package io.tidemark.jobs.revenue;
 
+import static io.tidemark.common.testing.scenario.SampleScenarios.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tidemark.common.runtime.config.ExecutionMode;
-import io.tidemark.common.schemas.AvroJson;
-import io.tidemark.common.testing.EmbeddedKafka;
 import io.tidemark.common.testing.OrderGenerator;
 import io.tidemark.common.testing.TidemarkMiniCluster;
-import io.tidemark.common.testing.replay.Replay;
 import io.tidemark.common.testing.replay.ReplayOptions;
 import io.tidemark.common.testing.replay.ReplayResult;
+import io.tidemark.common.testing.scenario.FreshBroker;
+import io.tidemark.common.testing.scenario.ShopInputs;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -24,9 +25,7 @@ class RevenueReplayITCase {
 
     private static ReplayResult replay(Map<String, List<String>> inputs, ReplayOptions options)
             throws Exception {
-        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-            return Replay.run(new RevenueJob(), inputs, options, kafka);
-        }
+        return FreshBroker.replay(new RevenueJob(), inputs, options);
     }
 
     @Test
@@ -42,11 +41,7 @@ class RevenueReplayITCase {
                                 .productUpdates(40)
                                 .customerUpdates(20)
                                 .build());
-        Map<String, List<String>> inputs =
-                Map.of(
-                        "orders", shop.orders(),
-                        "products", shop.products(),
-                        "customers", shop.customers());
+        Map<String, List<String>> inputs = ShopInputs.of(shop);
 
         ReplayResult streaming = replay(inputs, ReplayOptions.defaults());
         ReplayResult batch = replay(inputs, ReplayOptions.defaults().withMode(ExecutionMode.BATCH));
@@ -79,20 +74,11 @@ class RevenueReplayITCase {
                             + n.get("currency")
                             + "|"
                             + hour;
-            List<Long> s =
-                    sums.computeIfAbsent(key, k -> new java.util.ArrayList<>(List.of(0L, 0L, 0L)));
+            List<Long> s = sums.computeIfAbsent(key, k -> new ArrayList<>(List.of(0L, 0L, 0L)));
             s.set(0, s.get(0) + n.get("orders").asLong());
             s.set(1, s.get(1) + n.get("units").asLong());
             s.set(2, s.get(2) + n.get("revenueMinor").asLong());
         }
         return sums;
-    }
-
-    private static JsonNode json(String line) {
-        try {
-            return AvroJson.MAPPER.readTree(line);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

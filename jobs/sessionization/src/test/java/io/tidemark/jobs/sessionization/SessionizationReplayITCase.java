@@ -3,11 +3,11 @@ package io.tidemark.jobs.sessionization;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tidemark.common.runtime.config.ExecutionMode;
-import io.tidemark.common.testing.EmbeddedKafka;
 import io.tidemark.common.testing.TidemarkMiniCluster;
 import io.tidemark.common.testing.replay.Replay;
 import io.tidemark.common.testing.replay.ReplayOptions;
 import io.tidemark.common.testing.replay.ReplayResult;
+import io.tidemark.common.testing.scenario.FreshBroker;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -24,19 +24,13 @@ class SessionizationReplayITCase {
         Map<String, List<String>> input =
                 Replay.readInputs(
                         new SessionizationJob(), Path.of("../../sample-data/clicks-example.jsonl"));
-        ReplayResult streaming;
-        ReplayResult batch;
-        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-            streaming = Replay.run(new SessionizationJob(), input, ReplayOptions.defaults(), kafka);
-        }
-        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-            batch =
-                    Replay.run(
-                            new SessionizationJob(),
-                            input,
-                            ReplayOptions.defaults().withMode(ExecutionMode.BATCH),
-                            kafka);
-        }
+        ReplayResult streaming =
+                FreshBroker.replay(new SessionizationJob(), input, ReplayOptions.defaults());
+        ReplayResult batch =
+                FreshBroker.replay(
+                        new SessionizationJob(),
+                        input,
+                        ReplayOptions.defaults().withMode(ExecutionMode.BATCH));
         streaming.outputs().get("output").forEach(System.out::println);
         System.out.println(streaming.metrics());
         assertThat(streaming.outputs().get("output")).hasSize(4);

@@ -6,6 +6,8 @@ import io.tidemark.common.schemas.AvroJson;
 import io.tidemark.common.schemas.SingleObjectCodec;
 import io.tidemark.common.schemas.TidemarkSchemas;
 import io.tidemark.common.testing.JsonLinesLoader;
+import io.tidemark.common.testing.scenario.DlqEntry;
+import io.tidemark.common.testing.scenario.Position;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;

@@ -5,6 +5,8 @@ import io.tidemark.common.schemas.ReasonCode;
 import io.tidemark.common.schemas.SingleObjectCodec;
 import io.tidemark.common.schemas.TidemarkSchemas;
 import io.tidemark.common.testing.JsonLinesLoader;
+import io.tidemark.common.testing.scenario.DlqEntry;
+import io.tidemark.common.testing.scenario.Position;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -352,7 +354,7 @@ public final class SessionReferenceModel {
         /** DLQ entries counted per reason. */
         public Map<ReasonCode, Long> dlqReasons() {
             Map<ReasonCode, Long> byReason = new TreeMap<>();
-            dlq.forEach(entry -> byReason.merge(entry.reason(), 1L, Long::sum));
+            dlq.forEach(entry -> byReason.merge(entry.reasonCode(), 1L, Long::sum));
             return byReason;
         }
     }

@@ -1,0 +1,27 @@
+package io.tidemark.common.testing.scenario;
+
+import io.tidemark.common.runtime.job.TidemarkJob;
+import io.tidemark.common.testing.EmbeddedKafka;
+import io.tidemark.common.testing.replay.Replay;
+import io.tidemark.common.testing.replay.ReplayOptions;
+import io.tidemark.common.testing.replay.ReplayResult;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One {@link Replay#run replay} on an embedded broker of its own: Replay creates topics with fixed
+ * names, so two replays of one job cannot share a broker.
+ */
+public final class FreshBroker {
+
+    private FreshBroker() {}
+
+    /** Starts a broker, replays {@code inputs} (role → JSON lines) through the job, stops it. */
+    public static ReplayResult replay(
+            TidemarkJob job, Map<String, List<String>> inputs, ReplayOptions options)
+            throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+            return Replay.run(job, inputs, options, kafka);
+        }
+    }
+}
