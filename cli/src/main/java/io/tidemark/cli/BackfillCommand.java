@@ -105,6 +105,19 @@ final class BackfillCommand implements Callable<Integer> {
                             + " --from, e.g. 6 h. Needs --from as an instant.")
     String warmUp;
 
+    @Option(
+            names = "--include-late",
+            description =
+                    "BATCH only: also process the live job's LATE records (from --late-topic) as"
+                            + " if on time. The output then differs from the live run on purpose.")
+    boolean includeLate;
+
+    @Option(
+            names = "--late-topic",
+            paramLabel = "TOPIC",
+            description = "The live job's late topic for --include-late (default: <job>-late).")
+    String lateTopic;
+
     @Option(names = "--parallelism", defaultValue = "2", description = "Default: ${DEFAULT-VALUE}.")
     int parallelism;
 
@@ -234,6 +247,16 @@ final class BackfillCommand implements Callable<Integer> {
         raw.put(
                 "flink.metrics.reporter.progress.factory.class",
                 ProgressReporterFactory.class.getName());
+        if (includeLate) {
+            String jobName = overrides.getOrDefault("job.name", tidemarkJob.name());
+            raw.put(
+                    "source.include-late-topic",
+                    lateTopic != null
+                            ? lateTopic
+                            : overrides.getOrDefault("topics.late", jobName + "-late"));
+        } else if (lateTopic != null) {
+            throw CliOptions.invalid(spec, "--late-topic is only used with --include-late");
+        }
         raw.putAll(overrides);
         try {
             return ConfigLoader.validate(raw, tidemarkJob.options(), System.getenv());

@@ -187,6 +187,63 @@ class BackfillCommandITCase {
     }
 
     @Test
+    void includeLateFeedsTheLiveLateRecordsBackAsIfOnTime() throws Exception {
+        Run live = tidemark(backfillArgs("-live-like", "--execution", "batch"));
+        assertThat(live.exitCode()).as(live.err()).isZero();
+        assertThat(committed("sessionization-late-live-like")).isNotEmpty();
+
+        Run withLate =
+                tidemark(
+                        backfillArgs(
+                                "-with-late",
+                                "--execution",
+                                "batch",
+                                "--include-late",
+                                "--late-topic",
+                                "sessionization-late-live-like"));
+        // Independent expectation: the same input with a bound so large that nothing is late.
+        Run unbounded =
+                tidemark(
+                        backfillArgs(
+                                "-no-bound",
+                                "--execution",
+                                "batch",
+                                "--set",
+                                "event-time.out-of-orderness=3650 d"));
+
+        assertThat(withLate.exitCode()).as(withLate.err()).isZero();
+        assertThat(unbounded.exitCode()).as(unbounded.err()).isZero();
+        assertThat(sessions("user-sessions-with-late"))
+                .isEqualTo(sessions("user-sessions-no-bound"))
+                .isNotEqualTo(expected("expected.jsonl"));
+    }
+
+    @Test
+    void includeLateIsRefusedInStreaming() {
+        Run run =
+                tidemark(
+                        backfillArgs(
+                                "-late-streaming", "--execution", "streaming", "--include-late"));
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("source.include-late-topic").contains("BATCH");
+    }
+
+    private static String[] backfillArgs(String suffix, String... more) {
+        List<String> args =
+                new java.util.ArrayList<>(
+                        List.of(
+                                "backfill",
+                                "sessionization",
+                                "--bootstrap",
+                                KAFKA.bootstrapServers(),
+                                "--output-topic-suffix",
+                                suffix));
+        args.addAll(List.of(more));
+        return args.toArray(String[]::new);
+    }
+
+    @Test
     void existingOutputTopicsAreRefused() {
         KAFKA.createTopic("user-sessions-taken", 1);
         Run run =

@@ -40,6 +40,7 @@ public final class TidemarkConfig implements Serializable {
     private final String lateTopic;
     private final String outputSuffix;
     private final Long emitFrom;
+    private final String includeLateTopic;
     private final int chaosFailures;
     private final long chaosSeed;
     private final Map<String, String> kafkaProperties;
@@ -94,6 +95,13 @@ public final class TidemarkConfig implements Serializable {
         this.transactionTimeout = conf.get(TidemarkOptions.SINK_TRANSACTION_TIMEOUT);
         this.outputSuffix = conf.get(TidemarkOptions.OUTPUT_TOPIC_SUFFIX);
         this.chaosFailures = conf.get(TidemarkOptions.CHAOS_FAILURES);
+        this.includeLateTopic = conf.getOptional(TidemarkOptions.INCLUDE_LATE_TOPIC).orElse(null);
+        if (includeLateTopic != null && executionMode != ExecutionMode.BATCH) {
+            throw new InvalidConfigException(
+                    "Configuration key 'source.include-late-topic' needs execution.mode=BATCH:"
+                            + " in STREAMING the late records are behind the watermark and"
+                            + " windows would drop them");
+        }
         this.emitFrom =
                 conf.getOptional(TidemarkOptions.EMIT_FROM)
                         .map(text -> parseInstant(TidemarkOptions.EMIT_FROM.key(), text))
@@ -213,6 +221,11 @@ public final class TidemarkConfig implements Serializable {
 
     public String lateTopic() {
         return lateTopic;
+    }
+
+    /** The late topic whose records a BATCH backfill treats as on time, or null. */
+    public String includeLateTopic() {
+        return includeLateTopic;
     }
 
     /** Epoch millis before which nothing is written (a backfill's warm-up), or null. */

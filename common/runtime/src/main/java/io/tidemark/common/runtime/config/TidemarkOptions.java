@@ -171,6 +171,15 @@ public final class TidemarkOptions {
                                     + " warm-up: source.start reads earlier records to rebuild"
                                     + " state, and nothing before the range is written.");
 
+    public static final ConfigOption<String> INCLUDE_LATE_TOPIC =
+            ConfigOptions.key("source.include-late-topic")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "BATCH only: also feed the LATE records of this late topic (the live"
+                                    + " job's) into the job as on time. Breaks equality with the"
+                                    + " live run on purpose.");
+
     public static final ConfigOption<Integer> CHAOS_FAILURES =
             ConfigOptions.key("chaos.failures")
                     .intType()
@@ -208,6 +217,7 @@ public final class TidemarkOptions {
                 TOPIC_LATE,
                 OUTPUT_TOPIC_SUFFIX,
                 EMIT_FROM,
+                INCLUDE_LATE_TOPIC,
                 CHAOS_FAILURES,
                 CHAOS_SEED);
     }

@@ -59,13 +59,20 @@ public final class KafkaInputs {
                             .uid(IngestStage.uid(config.uidPrefix(), "chaos", inputName))
                             .name("inject failures " + inputName);
         }
-        return IngestStage.apply(
-                records,
-                config.uidPrefix(),
-                config.jobName(),
-                inputName,
-                config.outOfOrderness(),
-                config.idleness());
+        Ingested<T> ingested =
+                IngestStage.apply(
+                        records,
+                        config.uidPrefix(),
+                        config.jobName(),
+                        inputName,
+                        config.outOfOrderness(),
+                        config.idleness());
+        if (config.includeLateTopic() == null) {
+            return ingested;
+        }
+        DataStream<InputRecord<T>> late =
+                LateReplay.read(env, config, topic, inputName, spec, records.getType());
+        return new Ingested<>(ingested.onTime().union(late), ingested.late(), ingested.dlq());
     }
 
     /** Builds a {@code KafkaSource<InputRecord<T>>}; fails on a missing or contradictory field. */
