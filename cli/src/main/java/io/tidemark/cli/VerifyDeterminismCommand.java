@@ -25,7 +25,8 @@ import picocli.CommandLine.Spec;
         description = {
             "Runs a job over one input under each perturbation of the determinism contract —"
                     + " parallelism 1/2/4, BATCH, the input arriving while the job runs in another"
-                    + " order, failures injected after checkpoints — each on a fresh embedded"
+                    + " order, a savepoint mid-stream restored at another parallelism, failures"
+                    + " injected after checkpoints — each on a fresh embedded"
                     + " broker, and compares the committed output, late and DLQ records with a"
                     + " plain run. Prints the first differences and exits 1 when any run differs."
         })

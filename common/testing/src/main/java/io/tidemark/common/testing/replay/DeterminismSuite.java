@@ -14,7 +14,8 @@ import java.util.function.Consumer;
 /**
  * Runs one input through a job under each perturbation of DESIGN.md §1 and compares every run's
  * committed output, late and DLQ records with a plain bounded run: other parallelisms, BATCH, the
- * input arriving while the job runs in another order, and failures injected after checkpoints.
+ * input arriving while the job runs in another order, a savepoint taken mid-stream and restored at
+ * another parallelism, and failures injected after checkpoints.
  */
 public final class DeterminismSuite {
 
@@ -58,6 +59,11 @@ public final class DeterminismSuite {
                         "live, input arriving in reverse order",
                         (job, input, kafka) ->
                                 LiveReplay.run(job, input, base, ArrivalOrder.REVERSED, kafka)));
+        variants.add(
+                new Variant(
+                        "savepoint mid-stream, restored at p=4",
+                        (job, input, kafka) ->
+                                LiveReplay.runWithSavepointUpgrade(job, input, base, 4, kafka)));
         if (failures > 0) {
             variants.add(
                     new Variant(

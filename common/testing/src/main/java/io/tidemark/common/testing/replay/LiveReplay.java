@@ -49,13 +49,105 @@ public final class LiveReplay {
             ArrivalOrder order,
             EmbeddedKafka kafka)
             throws Exception {
+        Live live = prepare(job, inputs, options, kafka);
+        int injectedBefore = FailureInjector.INJECTED.get();
+        JobClient client = live.start(job, live.conf);
+        try {
+            JsonLinesLoader.send(
+                    order.arrange(live.perTopic), kafka.bootstrapServers(), new Properties());
+            awaitAllCommitted(client, live.common, job.inputs(live.conf), kafka, injectedBefore);
+            stopDraining(client);
+            client.getJobExecutionResult().get(READ_ALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            client.cancel();
+            throw e;
+        }
+        return Replay.readResult(job, live.conf, kafka, live.loaded);
+    }
+
+    /**
+     * An upgrade in the middle of the input: the job reads the first half of every partition, is
+     * stopped with a savepoint (not drained: open sessions and windows stay in state), and a new
+     * job restored from it at {@code restoreParallelism} reads the rest.
+     */
+    public static ReplayResult runWithSavepointUpgrade(
+            TidemarkJob job,
+            Map<String, List<String>> inputs,
+            ReplayOptions options,
+            int restoreParallelism,
+            EmbeddedKafka kafka)
+            throws Exception {
+        Live live = prepare(job, inputs, options, kafka);
+        List<ProducerRecord<byte[], byte[]>> first = new ArrayList<>();
+        List<ProducerRecord<byte[], byte[]>> second = new ArrayList<>();
+        for (List<ProducerRecord<byte[], byte[]>> topic : live.perTopic) {
+            first.addAll(topic.subList(0, topic.size() / 2));
+            second.addAll(topic.subList(topic.size() / 2, topic.size()));
+        }
+        String savepoint;
+        JobClient before = live.start(job, live.conf);
+        try {
+            JsonLinesLoader.send(first, kafka.bootstrapServers(), new Properties());
+            awaitAllCommitted(
+                    before,
+                    live.common,
+                    job.inputs(live.conf),
+                    kafka,
+                    FailureInjector.INJECTED.get());
+            savepoint = stop(before, false);
+        } catch (Exception e) {
+            before.cancel();
+            throw e;
+        }
+        Map<String, String> restored = new java.util.HashMap<>(live.options.overrides());
+        restored.put("parallelism", Integer.toString(restoreParallelism));
+        restored.put("flink.execution.state-recovery.path", savepoint);
+        Configuration conf =
+                Replay.configuration(
+                        job,
+                        new ReplayOptions(
+                                options.partitions(), restoreParallelism, options.mode(), restored),
+                        kafka.bootstrapServers());
+        JobClient after = live.start(job, conf);
+        try {
+            JsonLinesLoader.send(second, kafka.bootstrapServers(), new Properties());
+            awaitAllCommitted(
+                    after, live.common, job.inputs(conf), kafka, FailureInjector.INJECTED.get());
+            stopDraining(after);
+            after.getJobExecutionResult().get(READ_ALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            after.cancel();
+            throw e;
+        }
+        return Replay.readResult(job, conf, kafka, live.loaded);
+    }
+
+    /** Topics created, records to produce, an unbounded configuration. */
+    private record Live(
+            ReplayOptions options,
+            Configuration conf,
+            TidemarkConfig common,
+            List<List<ProducerRecord<byte[], byte[]>>> perTopic,
+            SortedMap<String, Long> loaded) {
+
+        JobClient start(TidemarkJob job, Configuration conf) throws Exception {
+            var env = TidemarkEnvironment.create(TidemarkConfig.from(conf, job.name()));
+            job.build(env, conf);
+            return env.executeAsync("tidemark-live-replay-" + job.name());
+        }
+    }
+
+    private static Live prepare(
+            TidemarkJob job,
+            Map<String, List<String>> inputs,
+            ReplayOptions options,
+            EmbeddedKafka kafka) {
         Map<String, String> live = new java.util.HashMap<>(options.overrides());
         live.put("source.stop", "none");
         ReplayOptions unbounded =
                 new ReplayOptions(
                         options.partitions(), options.parallelism(), options.mode(), live);
         Configuration conf = Replay.configuration(job, unbounded, kafka.bootstrapServers());
-
         List<List<ProducerRecord<byte[], byte[]>>> perTopic = new ArrayList<>();
         SortedMap<String, Long> loaded = new TreeMap<>();
         for (JobTopic topic : job.inputs(conf)) {
@@ -71,26 +163,7 @@ public final class LiveReplay {
             loaded.put(topic.role(), (long) records.size());
         }
         Replay.createWrittenTopics(job, conf, options.partitions(), kafka);
-
-        TidemarkConfig common = TidemarkConfig.from(conf, job.name());
-        int injectedBefore = FailureInjector.INJECTED.get();
-        var env = TidemarkEnvironment.create(common);
-        job.build(env, conf);
-        JobClient client = env.executeAsync("tidemark-live-replay-" + job.name());
-        try {
-            JsonLinesLoader.send(
-                    order.arrange(perTopic), kafka.bootstrapServers(), new Properties());
-            awaitAllCommitted(client, common, job.inputs(conf), kafka, injectedBefore);
-            Path savepoints = Files.createTempDirectory("tidemark-live-replay");
-            client.stopWithSavepoint(
-                            true, savepoints.toUri().toString(), SavepointFormatType.CANONICAL)
-                    .get(READ_ALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            client.getJobExecutionResult().get(READ_ALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (Exception e) {
-            client.cancel();
-            throw e;
-        }
-        return Replay.readResult(job, conf, kafka, loaded);
+        return new Live(unbounded, conf, TidemarkConfig.from(conf, job.name()), perTopic, loaded);
     }
 
     /**
@@ -99,14 +172,18 @@ public final class LiveReplay {
      * a deadline.
      */
     private static void stopDraining(JobClient client) throws Exception {
+        stop(client, true);
+    }
+
+    /** Stops with a savepoint (draining or not) and returns its path. */
+    private static String stop(JobClient client, boolean drain) throws Exception {
         Path savepoints = Files.createTempDirectory("tidemark-live-replay");
         long deadline = System.nanoTime() + READ_ALL_TIMEOUT.toNanos();
         while (true) {
             try {
-                client.stopWithSavepoint(
-                                true, savepoints.toUri().toString(), SavepointFormatType.CANONICAL)
+                return client.stopWithSavepoint(
+                                drain, savepoints.toUri().toString(), SavepointFormatType.CANONICAL)
                         .get(READ_ALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-                return;
             } catch (java.util.concurrent.ExecutionException e) {
                 boolean notAllRunning =
                         String.valueOf(e.getMessage()).contains("not being executed")
