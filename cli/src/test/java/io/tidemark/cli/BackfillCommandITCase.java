@@ -244,6 +244,46 @@ class BackfillCommandITCase {
     }
 
     @Test
+    void revenueBackfillOfThreeSourceTopicsEqualsTheLiveOutput() throws Exception {
+        Path scenario = Path.of("../sample-data/revenue/late-order-beyond-bound");
+        for (String[] input :
+                new String[][] {
+                    {"orders", "Order"},
+                    {"products", "ProductChange"},
+                    {"customers", "CustomerChange"}
+                }) {
+            KAFKA.createTopic(input[0], 2);
+            JsonLinesLoader.load(
+                    scenario.resolve(input[0] + ".jsonl"),
+                    input[0],
+                    input[1],
+                    KAFKA.bootstrapServers(),
+                    new Properties());
+        }
+
+        Run run =
+                tidemark(
+                        "backfill", "revenue",
+                        "--bootstrap", KAFKA.bootstrapServers(),
+                        "--execution", "batch",
+                        "--output-topic-suffix", "-bf");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(committed("revenue-1m-bf"))
+                .isEqualTo(lines(scenario.resolve("expected-1m.jsonl")));
+        assertThat(committed("revenue-1h-bf"))
+                .isEqualTo(lines(scenario.resolve("expected-1h.jsonl")));
+        assertThat(committed("revenue-late-bf"))
+                .hasSize(lines(scenario.resolve("expected-late.jsonl")).size());
+    }
+
+    private static List<String> lines(Path file) throws Exception {
+        return Files.readAllLines(file, StandardCharsets.UTF_8).stream()
+                .filter(l -> !l.isBlank())
+                .toList();
+    }
+
+    @Test
     void existingOutputTopicsAreRefused() {
         KAFKA.createTopic("user-sessions-taken", 1);
         Run run =
