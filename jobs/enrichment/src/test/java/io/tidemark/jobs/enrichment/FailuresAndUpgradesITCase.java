@@ -126,7 +126,7 @@ class FailuresAndUpgradesITCase {
             plain = new Plain(shop.inputs(), result, outputKeys, late, dlq);
             System.out.printf(
                     "[failures] plain bounded run p=2 (%s): %s in %d ms%n",
-                    seed(), result.metrics(), millisSince(started));
+                    seed(), result.metrics(), LiveJobs.millisSince(started));
         }
         // The comparison proves little unless the input exercises every outcome.
         String context = seed() + ", plain run " + plain.result.metrics();
@@ -163,7 +163,10 @@ class FailuresAndUpgradesITCase {
         Committed actual;
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             String bootstrap = kafka.bootstrapServers();
-            Map<String, String> overrides = new LinkedHashMap<>(recoverable("chaos"));
+            Map<String, String> overrides =
+                    new LinkedHashMap<>(
+                            LiveJobs.recoverable(
+                                    Files.createDirectories(tmp.resolve("checkpoints-chaos"))));
             overrides.put("source.stop", "none");
             overrides.put("chaos.failures", Integer.toString(FAILURES));
             overrides.put("chaos.seed", Long.toString(SEED));
@@ -209,7 +212,7 @@ class FailuresAndUpgradesITCase {
                 LiveJobs.maxAttempt(last),
                 LiveJobs.restoredCheckpoints(last),
                 LiveJobs.completedCheckpoints(last),
-                millisSince(started),
+                LiveJobs.millisSince(started),
                 seed());
 
         assertThat(injected)
@@ -233,7 +236,10 @@ class FailuresAndUpgradesITCase {
         Committed actual;
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             String bootstrap = kafka.bootstrapServers();
-            Map<String, String> overrides = new LinkedHashMap<>(recoverable("tm-loss"));
+            Map<String, String> overrides =
+                    new LinkedHashMap<>(
+                            LiveJobs.recoverable(
+                                    Files.createDirectories(tmp.resolve("checkpoints-tm-loss"))));
             overrides.put("source.stop", "none");
             Configuration conf =
                     Replay.configuration(
@@ -309,7 +315,7 @@ class FailuresAndUpgradesITCase {
                 LiveJobs.maxAttempt(last),
                 LiveJobs.restoredCheckpoints(last),
                 LiveJobs.completedCheckpoints(last),
-                millisSince(started),
+                LiveJobs.millisSince(started),
                 seed());
         assertThat(losses).isEqualTo(TM_LOSSES);
         assertThat(LiveJobs.maxAttempt(last))
@@ -332,7 +338,10 @@ class FailuresAndUpgradesITCase {
         Committed actual;
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             String bootstrap = kafka.bootstrapServers();
-            Map<String, String> overrides = new LinkedHashMap<>(recoverable("upgrade"));
+            Map<String, String> overrides =
+                    new LinkedHashMap<>(
+                            LiveJobs.recoverable(
+                                    Files.createDirectories(tmp.resolve("checkpoints-upgrade"))));
             overrides.put("source.stop", "none");
             Configuration before =
                     Replay.configuration(
@@ -386,7 +395,7 @@ class FailuresAndUpgradesITCase {
                 committedAtSavepoint,
                 actual.output.size(),
                 restored.getCheckpointStatsSnapshot().getLatestRestoredCheckpoint(),
-                millisSince(started),
+                LiveJobs.millisSince(started),
                 seed());
 
         assertThat(committedAtSavepoint)
@@ -427,7 +436,7 @@ class FailuresAndUpgradesITCase {
         duplicates.putAll(LiveJobs.duplicates(actual.lateKeys));
         duplicates.putAll(LiveJobs.duplicates(actual.dlqKeys));
         if (!duplicates.isEmpty()) {
-            problems.add("keys committed more than once: " + first(duplicates, 10));
+            problems.add("keys committed more than once: " + LiveJobs.first(duplicates, 10));
         }
         if (!actual.openTransactions.isEmpty()) {
             problems.add("transactions left open: " + actual.openTransactions);
@@ -455,22 +464,6 @@ class FailuresAndUpgradesITCase {
 
     // ------------------------------------------------------------------ helpers
 
-    /**
-     * Settings every perturbed run shares: fast checkpoints into files (so state survives a lost
-     * TaskManager), and restarts without back-off (Flink's default exponential back-off would make
-     * ten failures take minutes).
-     */
-    private static Map<String, String> recoverable(String name) throws Exception {
-        Path checkpoints = Files.createDirectories(tmp.resolve("checkpoints-" + name));
-        Map<String, String> settings = new LinkedHashMap<>();
-        settings.put("checkpoint.interval", "300 ms");
-        settings.put("checkpoint.dir", checkpoints.toUri().toString());
-        settings.put("flink.restart-strategy.type", "fixed-delay");
-        settings.put("flink.restart-strategy.fixed-delay.attempts", "100");
-        settings.put("flink.restart-strategy.fixed-delay.delay", "100 ms");
-        return settings;
-    }
-
     /** Waits until as many records are committed as the plain run committed, per topic. */
     private static void awaitAll(
             LiveJobs.CommittedCounter counter, Topics topics, Plain expected, JobClient client)
@@ -483,32 +476,13 @@ class FailuresAndUpgradesITCase {
                 "committed records " + target + " (" + seed() + ")",
                 STEP_DEADLINE,
                 client,
-                () -> reached(counter.counts(), target));
-    }
-
-    private static boolean reached(Map<String, Integer> counts, Map<String, Integer> target) {
-        for (Map.Entry<String, Integer> t : target.entrySet()) {
-            if (counts.getOrDefault(t.getKey(), 0) < t.getValue()) {
-                return false;
-            }
-        }
-        return true;
+                () -> LiveJobs.reached(counter.counts(), target));
     }
 
     private static void addIfNotNull(List<String> problems, String problem) {
         if (problem != null) {
             problems.add(problem);
         }
-    }
-
-    private static Map<String, Integer> first(Map<String, Integer> map, int n) {
-        Map<String, Integer> out = new LinkedHashMap<>();
-        map.entrySet().stream().limit(n).forEach(e -> out.put(e.getKey(), e.getValue()));
-        return out;
-    }
-
-    private static long millisSince(long nanos) {
-        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - nanos);
     }
 
     /** The topics one run writes. */

@@ -118,7 +118,7 @@ class FailuresAndUpgradesITCase {
                             LiveJobs.total(LiveJobs.keyCounts(bootstrap, topics.dlq)));
             System.out.printf(
                     "[failures] plain bounded run p=2 (%s): %s in %d ms%n",
-                    seed(), result.metrics(), millisSince(started));
+                    seed(), result.metrics(), LiveJobs.millisSince(started));
         }
         String context = seed() + ", plain run " + plain.result.metrics();
         assertThat(plain.result.outputs().get("output-1m")).as(context).hasSizeGreaterThan(100);
@@ -152,7 +152,10 @@ class FailuresAndUpgradesITCase {
         Committed actual;
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             String bootstrap = kafka.bootstrapServers();
-            Map<String, String> overrides = new LinkedHashMap<>(recoverable("tm-loss"));
+            Map<String, String> overrides =
+                    new LinkedHashMap<>(
+                            LiveJobs.recoverable(
+                                    Files.createDirectories(tmp.resolve("checkpoints-tm-loss"))));
             overrides.put("source.stop", "none");
             Configuration conf =
                     Replay.configuration(
@@ -229,7 +232,7 @@ class FailuresAndUpgradesITCase {
                 LiveJobs.maxAttempt(last),
                 LiveJobs.restoredCheckpoints(last),
                 LiveJobs.completedCheckpoints(last),
-                millisSince(started),
+                LiveJobs.millisSince(started),
                 seed());
         assertThat(losses).isEqualTo(TM_LOSSES);
         assertThat(LiveJobs.maxAttempt(last))
@@ -268,7 +271,7 @@ class FailuresAndUpgradesITCase {
         duplicates.putAll(prefixed("late ", LiveJobs.duplicates(actual.lateKeys)));
         duplicates.putAll(prefixed("dlq ", LiveJobs.duplicates(actual.dlqKeys)));
         if (!duplicates.isEmpty()) {
-            problems.add("keys committed more than once: " + first(duplicates, 10));
+            problems.add("keys committed more than once: " + LiveJobs.first(duplicates, 10));
         }
         if (!actual.openTransactions.isEmpty()) {
             problems.add("transactions left open: " + actual.openTransactions);
@@ -327,21 +330,6 @@ class FailuresAndUpgradesITCase {
 
     // ------------------------------------------------------------------ helpers
 
-    /**
-     * Settings the live run uses: fast checkpoints into files (so state survives a lost
-     * TaskManager), and restarts without back-off.
-     */
-    private static Map<String, String> recoverable(String name) throws Exception {
-        Path checkpoints = Files.createDirectories(tmp.resolve("checkpoints-" + name));
-        Map<String, String> settings = new LinkedHashMap<>();
-        settings.put("checkpoint.interval", "300 ms");
-        settings.put("checkpoint.dir", checkpoints.toUri().toString());
-        settings.put("flink.restart-strategy.type", "fixed-delay");
-        settings.put("flink.restart-strategy.fixed-delay.attempts", "100");
-        settings.put("flink.restart-strategy.fixed-delay.delay", "100 ms");
-        return settings;
-    }
-
     /** Waits until as many records are committed as the plain run committed, per topic. */
     private static void awaitAll(
             LiveJobs.CommittedCounter counter, Topics topics, Plain expected, JobClient client)
@@ -355,16 +343,7 @@ class FailuresAndUpgradesITCase {
                 "committed records " + target + " (" + seed() + ")",
                 STEP_DEADLINE,
                 client,
-                () -> reached(counter.counts(), target));
-    }
-
-    private static boolean reached(Map<String, Integer> counts, Map<String, Integer> target) {
-        for (Map.Entry<String, Integer> t : target.entrySet()) {
-            if (counts.getOrDefault(t.getKey(), 0) < t.getValue()) {
-                return false;
-            }
-        }
-        return true;
+                () -> LiveJobs.reached(counter.counts(), target));
     }
 
     private static void addIfNotNull(List<String> problems, String problem) {
@@ -377,16 +356,6 @@ class FailuresAndUpgradesITCase {
         Map<String, Integer> out = new LinkedHashMap<>();
         map.forEach((k, v) -> out.put(prefix + k, v));
         return out;
-    }
-
-    private static Map<String, Integer> first(Map<String, Integer> map, int n) {
-        Map<String, Integer> out = new LinkedHashMap<>();
-        map.entrySet().stream().limit(n).forEach(e -> out.put(e.getKey(), e.getValue()));
-        return out;
-    }
-
-    private static long millisSince(long nanos) {
-        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - nanos);
     }
 
     /** The topics one run writes. */

@@ -120,7 +120,7 @@ class FailuresAndUpgradesITCase {
                             LiveJobs.total(LiveJobs.keyCounts(bootstrap, topics.dlq)));
             System.out.printf(
                     "[failures] plain bounded run p=2 (%s, %s): %s in %d ms%n",
-                    seed(), spec, result.metrics(), millisSince(started));
+                    seed(), spec, result.metrics(), LiveJobs.millisSince(started));
         }
         // The comparison proves little unless the input exercises every outcome.
         String context = seed() + ", plain run " + plain.result.metrics();
@@ -197,7 +197,7 @@ class FailuresAndUpgradesITCase {
                 LiveJobs.maxAttempt(last),
                 LiveJobs.restoredCheckpoints(last),
                 LiveJobs.completedCheckpoints(last),
-                millisSince(started),
+                LiveJobs.millisSince(started),
                 seed());
 
         assertThat(injected)
@@ -269,7 +269,7 @@ class FailuresAndUpgradesITCase {
                 committedAtSavepoint,
                 actual.output.size(),
                 restored == null ? "none" : restored.getCheckpointId(),
-                millisSince(started),
+                LiveJobs.millisSince(started),
                 seed());
 
         assertThat(committedAtSavepoint)
@@ -301,7 +301,7 @@ class FailuresAndUpgradesITCase {
         duplicates.putAll(LiveJobs.duplicates(actual.lateKeys));
         duplicates.putAll(LiveJobs.duplicates(actual.dlqKeys));
         if (!duplicates.isEmpty()) {
-            problems.add("keys committed more than once: " + first(duplicates, 10));
+            problems.add("keys committed more than once: " + LiveJobs.first(duplicates, 10));
         }
         if (!actual.openTransactions.isEmpty()) {
             problems.add("transactions left open: " + actual.openTransactions);
@@ -336,14 +336,10 @@ class FailuresAndUpgradesITCase {
      * default exponential back-off would make ten failures take minutes).
      */
     private static Map<String, String> live(String name) throws Exception {
-        Path checkpoints = Files.createDirectories(tmp.resolve("checkpoints-" + name));
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("source.stop", "none");
-        settings.put("checkpoint.interval", "300 ms");
-        settings.put("checkpoint.dir", checkpoints.toUri().toString());
-        settings.put("flink.restart-strategy.type", "fixed-delay");
-        settings.put("flink.restart-strategy.fixed-delay.attempts", "100");
-        settings.put("flink.restart-strategy.fixed-delay.delay", "100 ms");
+        settings.putAll(
+                LiveJobs.recoverable(Files.createDirectories(tmp.resolve("checkpoints-" + name))));
         return settings;
     }
 
@@ -367,26 +363,7 @@ class FailuresAndUpgradesITCase {
                 "committed records " + target + " (" + seed() + ")",
                 STEP_DEADLINE,
                 client,
-                () -> reached(counter.counts(), target));
-    }
-
-    private static boolean reached(Map<String, Integer> counts, Map<String, Integer> target) {
-        for (Map.Entry<String, Integer> t : target.entrySet()) {
-            if (counts.getOrDefault(t.getKey(), 0) < t.getValue()) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static Map<String, Integer> first(Map<String, Integer> map, int n) {
-        Map<String, Integer> out = new LinkedHashMap<>();
-        map.entrySet().stream().limit(n).forEach(e -> out.put(e.getKey(), e.getValue()));
-        return out;
-    }
-
-    private static long millisSince(long nanos) {
-        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - nanos);
+                () -> LiveJobs.reached(counter.counts(), target));
     }
 
     /** The topics one run writes. */

@@ -128,14 +128,14 @@ class LargeRunITCase {
                         .build();
         List<String> clicks = ClickGenerator.generate(spec);
         Map<String, List<String>> inputs = Map.of("clicks", clicks);
-        long generateMillis = millisSince(started);
+        long generateMillis = LiveJobs.millisSince(started);
         System.out.printf(
                 "[large-run] generated %,d input records (%s) in %d ms%n",
                 clicks.size(), spec, generateMillis);
 
         long plainStarted = System.nanoTime();
         Plain plain = plainRun(inputs);
-        long plainMillis = millisSince(plainStarted);
+        long plainMillis = LiveJobs.millisSince(plainStarted);
         System.out.printf(
                 "[large-run] plain bounded run p=%d (%s): %s in %d ms%n",
                 PLAIN_PARALLELISM, seed(), plain.result.metrics(), plainMillis);
@@ -187,7 +187,7 @@ class LargeRunITCase {
                 generateMillis,
                 plainMillis,
                 live.millis,
-                millisSince(started),
+                LiveJobs.millisSince(started),
                 seed(),
                 3,
                 LIVE_PARALLELISM,
@@ -211,10 +211,10 @@ class LargeRunITCase {
                 Differences.ofLines("late envelopes", plain.result.late(), live.committed.late));
         problems.add(Differences.ofLines("dlq envelopes", plain.result.dlq(), live.committed.dlq));
         if (!duplicates.isEmpty()) {
-            problems.add(duplicateCount + " duplicates, e.g. " + first(duplicates, 10));
+            problems.add(duplicateCount + " duplicates, e.g. " + LiveJobs.first(duplicates, 10));
         }
         if (!lost.isEmpty()) {
-            problems.add(lostCount + " lost, e.g. " + first(lost, 10));
+            problems.add(lostCount + " lost, e.g. " + LiveJobs.first(lost, 10));
         }
         if (!live.committed.openTransactions.isEmpty()) {
             problems.add("transactions left open: " + live.committed.openTransactions);
@@ -321,7 +321,7 @@ class LargeRunITCase {
                         });
                 System.out.printf(
                         "[large-run]   %d injected failovers done after %d ms%n",
-                        FAILURES, millisSince(started));
+                        FAILURES, LiveJobs.millisSince(started));
                 // Phase 2: a TaskManager running the job is lost once per slice.
                 for (; s < FAILURES + TM_LOSSES; s++) {
                     int before = counter.count(topics.output);
@@ -355,7 +355,7 @@ class LargeRunITCase {
                 }
                 System.out.printf(
                         "[large-run]   %d TaskManager losses done after %d ms%n",
-                        killed.size(), millisSince(started));
+                        killed.size(), LiveJobs.millisSince(started));
                 // Phase 3: the rest of the input, undisturbed.
                 for (; s < slices.size(); s++) {
                     LiveJobs.load(job, conf, bootstrap, slices.get(s), "slice " + s);
@@ -380,7 +380,7 @@ class LargeRunITCase {
                 LiveJobs.maxAttempt(last),
                 LiveJobs.restoredCheckpoints(last),
                 LiveJobs.completedCheckpoints(last),
-                millisSince(started));
+                LiveJobs.millisSince(started));
     }
 
     // ------------------------------------------------------------------ helpers
@@ -422,26 +422,7 @@ class LargeRunITCase {
                 "committed records " + target + " (" + seed() + ")",
                 FINAL_DEADLINE,
                 client,
-                () -> reached(counter.counts(), target));
-    }
-
-    private static boolean reached(Map<String, Integer> counts, Map<String, Integer> target) {
-        for (Map.Entry<String, Integer> t : target.entrySet()) {
-            if (counts.getOrDefault(t.getKey(), 0) < t.getValue()) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static Map<String, Integer> first(Map<String, Integer> map, int n) {
-        Map<String, Integer> out = new LinkedHashMap<>();
-        map.entrySet().stream().limit(n).forEach(e -> out.put(e.getKey(), e.getValue()));
-        return out;
-    }
-
-    private static long millisSince(long nanos) {
-        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - nanos);
+                () -> LiveJobs.reached(counter.counts(), target));
     }
 
     /** The topics one run writes. */

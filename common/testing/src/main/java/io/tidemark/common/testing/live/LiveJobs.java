@@ -430,4 +430,40 @@ public final class LiveJobs {
             // the job is gone already; nothing left to clean up
         }
     }
+
+    /**
+     * Settings of a live run that must survive failures: checkpoints every 300 ms into files under
+     * {@code checkpoints} (so state outlives a lost TaskManager) and restarts without back-off.
+     */
+    public static Map<String, String> recoverable(java.nio.file.Path checkpoints) {
+        Map<String, String> settings = new java.util.LinkedHashMap<>();
+        settings.put("checkpoint.interval", "300 ms");
+        settings.put("checkpoint.dir", checkpoints.toUri().toString());
+        settings.put("flink.restart-strategy.type", "fixed-delay");
+        settings.put("flink.restart-strategy.fixed-delay.attempts", "100");
+        settings.put("flink.restart-strategy.fixed-delay.delay", "100 ms");
+        return settings;
+    }
+
+    /** True when every topic of {@code target} has at least its count in {@code counts}. */
+    public static boolean reached(Map<String, Integer> counts, Map<String, Integer> target) {
+        for (Map.Entry<String, Integer> t : target.entrySet()) {
+            if (counts.getOrDefault(t.getKey(), 0) < t.getValue()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The first {@code n} entries, for short failure messages. */
+    public static Map<String, Integer> first(Map<String, Integer> map, int n) {
+        Map<String, Integer> out = new java.util.LinkedHashMap<>();
+        map.entrySet().stream().limit(n).forEach(e -> out.put(e.getKey(), e.getValue()));
+        return out;
+    }
+
+    /** Milliseconds since a {@link System#nanoTime()} reading (for printed timings only). */
+    public static long millisSince(long nanos) {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - nanos);
+    }
 }
