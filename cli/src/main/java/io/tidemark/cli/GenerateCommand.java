@@ -1,8 +1,9 @@
 package io.tidemark.cli;
 
-import io.tidemark.common.testing.ClickGenerator;
-import io.tidemark.common.testing.CommittedReader;
-import io.tidemark.common.testing.OrderGenerator;
+
+import io.tidemark.common.local.ClickGenerator;
+import io.tidemark.common.local.CommittedReader;
+import io.tidemark.common.local.OrderGenerator;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Instant;

@@ -1,6 +1,6 @@
 package io.tidemark.cli;
 
-import io.tidemark.common.testing.replay.ReplayResult;
+import io.tidemark.common.local.replay.ReplayResult;
 import java.util.stream.Collectors;
 
 /** One line that says what a replay committed. */

@@ -2,9 +2,9 @@ package io.tidemark.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tidemark.common.testing.CommittedReader;
+import io.tidemark.common.local.CommittedReader;
 import io.tidemark.common.testing.EmbeddedKafkaExtension;
-import io.tidemark.common.testing.JsonLinesLoader;
+import io.tidemark.common.local.JsonLinesLoader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -106,8 +106,8 @@ class BackfillCommandITCase {
     @Test
     void warmUpRebuildsStateButWritesOnlyFromTheRangeStart() throws Exception {
         List<String> clicks =
-                io.tidemark.common.testing.ClickGenerator.generate(
-                        io.tidemark.common.testing.ClickGenerator.Spec.builder()
+                io.tidemark.common.local.ClickGenerator.generate(
+                        io.tidemark.common.local.ClickGenerator.Spec.builder()
                                 .seed(99)
                                 .events(3_000)
                                 .users(100)

@@ -1,5 +1,6 @@
 package io.tidemark.common.testing;
 
+import io.tidemark.common.local.EmbeddedKafka;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.extension.AfterAllCallback;

@@ -1,6 +1,6 @@
 package io.tidemark.common.testing;
 
-import io.tidemark.common.runtime.metrics.ProgressReporterFactory;
+import io.tidemark.common.local.metrics.ProgressReporterFactory;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.TaskManagerOptions;

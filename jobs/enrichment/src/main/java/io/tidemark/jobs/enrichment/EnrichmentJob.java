@@ -1,9 +1,10 @@
 package io.tidemark.jobs.enrichment;
 
+import io.tidemark.common.joins.EnrichmentInputs;
 import io.tidemark.common.runtime.config.TidemarkEnvironment;
+import io.tidemark.common.runtime.ingest.InputTap;
 import io.tidemark.common.runtime.job.JobTopic;
 import io.tidemark.common.runtime.job.TidemarkJob;
-import io.tidemark.jobs.enrichment.stage.EnrichmentInputs;
 import java.util.List;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
@@ -33,7 +34,7 @@ public final class EnrichmentJob implements TidemarkJob {
 
     @Override
     public String name() {
-        return Uids.JOB;
+        return EnrichmentUids.JOB;
     }
 
     @Override
@@ -43,15 +44,7 @@ public final class EnrichmentJob implements TidemarkJob {
 
     @Override
     public List<JobTopic> inputs(Configuration conf) {
-        return inputTopics(EnrichmentConfig.inputs(conf));
-    }
-
-    /** The stage's inputs as tools see them: orders.jsonl, products.jsonl, customers.jsonl. */
-    public static List<JobTopic> inputTopics(EnrichmentInputs inputs) {
-        return List.of(
-                new JobTopic("orders", inputs.orders(), "Order"),
-                new JobTopic("products", inputs.products(), "ProductChange"),
-                new JobTopic("customers", inputs.customers(), "CustomerChange"));
+        return EnrichmentInputs.from(conf).topics();
     }
 
     @Override
@@ -61,7 +54,12 @@ public final class EnrichmentJob implements TidemarkJob {
     }
 
     @Override
-    public void build(StreamExecutionEnvironment env, Configuration conf) {
-        EnrichmentTopology.wire(env, EnrichmentConfig.from(conf));
+    public List<String> operatorUids() {
+        return EnrichmentUids.all();
+    }
+
+    @Override
+    public void build(StreamExecutionEnvironment env, Configuration conf, InputTap tap) {
+        EnrichmentTopology.wire(env, EnrichmentConfig.from(conf), tap);
     }
 }

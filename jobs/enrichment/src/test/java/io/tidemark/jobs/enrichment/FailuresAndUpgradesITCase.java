@@ -2,17 +2,17 @@ package io.tidemark.jobs.enrichment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tidemark.common.runtime.chaos.FailureInjector;
+import io.tidemark.common.local.chaos.FailureInjector;
 import io.tidemark.common.runtime.config.ExecutionMode;
 import io.tidemark.common.runtime.job.TidemarkJob;
-import io.tidemark.common.testing.CommittedReader;
-import io.tidemark.common.testing.EmbeddedKafka;
-import io.tidemark.common.testing.OrderGenerator;
+import io.tidemark.common.local.CommittedReader;
+import io.tidemark.common.local.EmbeddedKafka;
+import io.tidemark.common.local.OrderGenerator;
 import io.tidemark.common.testing.TidemarkMiniCluster;
 import io.tidemark.common.testing.live.LiveJobs;
-import io.tidemark.common.testing.replay.Replay;
-import io.tidemark.common.testing.replay.ReplayOptions;
-import io.tidemark.common.testing.replay.ReplayResult;
+import io.tidemark.common.local.replay.Replay;
+import io.tidemark.common.local.replay.ReplayOptions;
+import io.tidemark.common.local.replay.ReplayResult;
 import io.tidemark.jobs.enrichment.reference.Differences;
 import io.tidemark.jobs.enrichment.reference.EnrichmentReferenceModel;
 import io.tidemark.jobs.enrichment.reference.ShopPerturbations;

@@ -1,11 +1,10 @@
 package io.tidemark.jobs.revenue;
 
+import io.tidemark.common.joins.EnrichmentInputs;
 import io.tidemark.common.runtime.config.ConfigLoader;
 import io.tidemark.common.runtime.config.InvalidConfigException;
 import io.tidemark.common.runtime.config.JobArgs;
 import io.tidemark.common.runtime.config.TidemarkConfig;
-import io.tidemark.jobs.enrichment.EnrichmentConfig;
-import io.tidemark.jobs.enrichment.stage.EnrichmentInputs;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,7 +45,7 @@ public final class RevenueConfig implements Serializable {
                     .withDescription("Rollup results, keyed category|region|currency|windowStart.");
 
     public static List<ConfigOption<?>> options() {
-        List<ConfigOption<?>> options = new ArrayList<>(EnrichmentConfig.stageOptions());
+        List<ConfigOption<?>> options = new ArrayList<>(EnrichmentInputs.options());
         options.addAll(List.of(WINDOW, ROLLUP, WINDOW_TOPIC, ROLLUP_TOPIC));
         return options;
     }
@@ -59,8 +58,8 @@ public final class RevenueConfig implements Serializable {
     private final String rollupTopic;
 
     private RevenueConfig(Configuration conf) {
-        this.common = TidemarkConfig.from(conf, Uids.JOB);
-        this.inputs = EnrichmentConfig.inputs(conf);
+        this.common = TidemarkConfig.from(conf, RevenueUids.JOB);
+        this.inputs = EnrichmentInputs.from(conf);
         this.window = conf.get(WINDOW);
         this.rollup = conf.get(ROLLUP);
         this.windowTopic = conf.get(WINDOW_TOPIC);

@@ -1,10 +1,10 @@
 package io.tidemark.jobs.revenue;
 
+import io.tidemark.common.joins.EnrichmentInputs;
 import io.tidemark.common.runtime.config.TidemarkEnvironment;
+import io.tidemark.common.runtime.ingest.InputTap;
 import io.tidemark.common.runtime.job.JobTopic;
 import io.tidemark.common.runtime.job.TidemarkJob;
-import io.tidemark.jobs.enrichment.EnrichmentConfig;
-import io.tidemark.jobs.enrichment.EnrichmentJob;
 import java.util.List;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
@@ -34,7 +34,7 @@ public final class RevenueJob implements TidemarkJob {
 
     @Override
     public String name() {
-        return Uids.JOB;
+        return RevenueUids.JOB;
     }
 
     @Override
@@ -44,7 +44,7 @@ public final class RevenueJob implements TidemarkJob {
 
     @Override
     public List<JobTopic> inputs(Configuration conf) {
-        return EnrichmentJob.inputTopics(EnrichmentConfig.inputs(conf));
+        return EnrichmentInputs.from(conf).topics();
     }
 
     @Override
@@ -56,7 +56,12 @@ public final class RevenueJob implements TidemarkJob {
     }
 
     @Override
-    public void build(StreamExecutionEnvironment env, Configuration conf) {
-        RevenueTopology.wire(env, RevenueConfig.from(conf));
+    public List<String> operatorUids() {
+        return RevenueUids.all();
+    }
+
+    @Override
+    public void build(StreamExecutionEnvironment env, Configuration conf, InputTap tap) {
+        RevenueTopology.wire(env, RevenueConfig.from(conf), tap);
     }
 }

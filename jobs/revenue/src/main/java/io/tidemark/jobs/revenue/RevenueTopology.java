@@ -1,13 +1,14 @@
 package io.tidemark.jobs.revenue;
 
+import io.tidemark.common.joins.EnrichedStreams;
+import io.tidemark.common.joins.EnrichmentStage;
+import io.tidemark.common.runtime.ingest.InputTap;
 import io.tidemark.common.runtime.kafka.KafkaOutputs;
 import io.tidemark.common.runtime.kafka.OutputSink;
 import io.tidemark.common.runtime.kafka.SinkPreflight;
 import io.tidemark.common.schemas.EnrichedOrder;
 import io.tidemark.common.schemas.ErrorEnvelope;
 import io.tidemark.common.schemas.RevenueAggregate;
-import io.tidemark.jobs.enrichment.stage.EnrichedStreams;
-import io.tidemark.jobs.enrichment.stage.EnrichmentStage;
 import io.tidemark.jobs.revenue.functions.Contribution;
 import io.tidemark.jobs.revenue.functions.EmitAggregate;
 import io.tidemark.jobs.revenue.functions.OrderContributions;
@@ -43,19 +44,25 @@ public final class RevenueTopology {
 
     private RevenueTopology() {}
 
+    /** Kafka in, Kafka out: the job as it runs. Fails before starting if the preflight fails. */
     public static void wire(StreamExecutionEnvironment env, RevenueConfig config) {
+        wire(env, config, InputTap.NONE);
+    }
+
+    /** The same, with {@code tap} after each source (tests and tools). */
+    public static void wire(StreamExecutionEnvironment env, RevenueConfig config, InputTap tap) {
         var common = config.common();
         OutputSink<RevenueAggregate> windowSink =
-                aggregateSink(Uids.SINK_WINDOWS, config.windowTopic(), config);
+                aggregateSink(RevenueUids.SINK_WINDOWS, config.windowTopic(), config);
         OutputSink<RevenueAggregate> rollupSink =
-                aggregateSink(Uids.SINK_ROLLUP, config.rollupTopic(), config);
+                aggregateSink(RevenueUids.SINK_ROLLUP, config.rollupTopic(), config);
         OutputSink<ErrorEnvelope> late =
-                KafkaOutputs.envelopes(Uids.SINK_LATE, common.lateTopic(), common);
+                KafkaOutputs.envelopes(RevenueUids.SINK_LATE, common.lateTopic(), common);
         OutputSink<ErrorEnvelope> dlq =
-                KafkaOutputs.envelopes(Uids.SINK_DLQ, common.dlqTopic(), common);
+                KafkaOutputs.envelopes(RevenueUids.SINK_DLQ, common.dlqTopic(), common);
         SinkPreflight.check(common, List.of(windowSink, rollupSink, late, dlq));
 
-        EnrichedStreams enriched = EnrichmentStage.apply(env, common, config.inputs());
+        EnrichedStreams enriched = EnrichmentStage.apply(env, common, config.inputs(), tap);
         SingleOutputStreamOperator<RevenueAggregate> windows =
                 windows(enriched.orders(), config.window());
         windowSink.attach(windows, common.uidPrefix());
@@ -78,7 +85,7 @@ public final class RevenueTopology {
     public static SingleOutputStreamOperator<RevenueAggregate> windows(
             DataStream<EnrichedOrder> orders, Duration size) {
         return orders.flatMap(new OrderContributions(), Contribution.typeInfo())
-                .uid(Uids.CONTRIBUTIONS)
+                .uid(RevenueUids.CONTRIBUTIONS)
                 .name("contributions per group")
                 .keyBy(Contribution::groupKey, Types.STRING)
                 .window(TumblingEventTimeWindows.of(size))
@@ -88,7 +95,7 @@ public final class RevenueTopology {
                         RevenueSums.typeInfo(),
                         RevenueSums.typeInfo(),
                         AGGREGATE)
-                .uid(Uids.WINDOWS)
+                .uid(RevenueUids.WINDOWS)
                 .name("revenue windows");
     }
 
@@ -103,7 +110,7 @@ public final class RevenueTopology {
                         RevenueSums.typeInfo(),
                         RevenueSums.typeInfo(),
                         AGGREGATE)
-                .uid(Uids.ROLLUP)
+                .uid(RevenueUids.ROLLUP)
                 .name("revenue rollup");
     }
 }

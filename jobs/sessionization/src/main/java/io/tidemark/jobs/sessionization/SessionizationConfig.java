@@ -46,7 +46,7 @@ public final class SessionizationConfig implements Serializable {
     private final Duration gap;
 
     private SessionizationConfig(Configuration conf) {
-        this.common = TidemarkConfig.from(conf, Uids.JOB);
+        this.common = TidemarkConfig.from(conf, SessionizationUids.JOB);
         this.inputTopic = conf.get(INPUT_TOPIC);
         this.outputTopic = conf.get(OUTPUT_TOPIC);
         this.gap = conf.get(SESSION_GAP);

@@ -1,6 +1,7 @@
 package io.tidemark.jobs.sessionization;
 
 import io.tidemark.common.runtime.config.TidemarkEnvironment;
+import io.tidemark.common.runtime.ingest.InputTap;
 import io.tidemark.common.runtime.job.JobTopic;
 import io.tidemark.common.runtime.job.TidemarkJob;
 import java.util.List;
@@ -32,7 +33,7 @@ public final class SessionizationJob implements TidemarkJob {
 
     @Override
     public String name() {
-        return Uids.JOB;
+        return SessionizationUids.JOB;
     }
 
     @Override
@@ -52,7 +53,12 @@ public final class SessionizationJob implements TidemarkJob {
     }
 
     @Override
-    public void build(StreamExecutionEnvironment env, Configuration conf) {
-        SessionizationTopology.wire(env, SessionizationConfig.from(conf));
+    public List<String> operatorUids() {
+        return SessionizationUids.all();
+    }
+
+    @Override
+    public void build(StreamExecutionEnvironment env, Configuration conf, InputTap tap) {
+        SessionizationTopology.wire(env, SessionizationConfig.from(conf), tap);
     }
 }

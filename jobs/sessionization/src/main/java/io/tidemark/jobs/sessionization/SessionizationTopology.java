@@ -1,6 +1,7 @@
 package io.tidemark.jobs.sessionization;
 
 import io.tidemark.common.runtime.ingest.Ingested;
+import io.tidemark.common.runtime.ingest.InputTap;
 import io.tidemark.common.runtime.kafka.KafkaInputs;
 import io.tidemark.common.runtime.kafka.KafkaOutputs;
 import io.tidemark.common.runtime.kafka.OutputSink;
@@ -44,22 +45,34 @@ public final class SessionizationTopology {
 
     /** Kafka in, Kafka out: the job as it runs. Fails before starting if the preflight fails. */
     public static void wire(StreamExecutionEnvironment env, SessionizationConfig config) {
+        wire(env, config, InputTap.NONE);
+    }
+
+    /** The same, with {@code tap} after the source (tests and tools). */
+    public static void wire(
+            StreamExecutionEnvironment env, SessionizationConfig config, InputTap tap) {
         var common = config.common();
         OutputSink<UserSession> sessionsSink =
-                KafkaOutputs.sink(Uids.SINK_SESSIONS, UserSession.class)
+                KafkaOutputs.sink(SessionizationUids.SINK_SESSIONS, UserSession.class)
                         .topic(config.outputTopic())
                         .key(UserSession::getSessionId)
                         .timestamp(session -> session.getEnd().toEpochMilli())
                         .config(common)
                         .build();
         OutputSink<ErrorEnvelope> lateSink =
-                KafkaOutputs.envelopes(Uids.SINK_LATE, common.lateTopic(), common);
+                KafkaOutputs.envelopes(SessionizationUids.SINK_LATE, common.lateTopic(), common);
         OutputSink<ErrorEnvelope> dlqSink =
-                KafkaOutputs.envelopes(Uids.SINK_DLQ, common.dlqTopic(), common);
+                KafkaOutputs.envelopes(SessionizationUids.SINK_DLQ, common.dlqTopic(), common);
         SinkPreflight.check(common, List.of(sessionsSink, lateSink, dlqSink));
 
         Ingested<Click> clicks =
-                KafkaInputs.ingest(env, common, config.inputTopic(), Uids.INPUT, new ClickSpec());
+                KafkaInputs.ingest(
+                        env,
+                        common,
+                        config.inputTopic(),
+                        SessionizationUids.INPUT,
+                        new ClickSpec(),
+                        tap);
         sessionsSink.attach(sessions(clicks.onTime(), config.gap()), common.uidPrefix());
         lateSink.attach(clicks.late(), common.uidPrefix());
         dlqSink.attach(clicks.dlq(), common.uidPrefix());
@@ -71,7 +84,7 @@ public final class SessionizationTopology {
         DataStream<Click> clicks =
                 onTime.map(record -> record.payload)
                         .returns(CLICK)
-                        .uid(Uids.PAYLOAD)
+                        .uid(SessionizationUids.PAYLOAD)
                         .name("click payload");
         return sessionWindows(dedup(clicks), gap);
     }
@@ -80,7 +93,7 @@ public final class SessionizationTopology {
     public static SingleOutputStreamOperator<Click> dedup(DataStream<Click> clicks) {
         return clicks.keyBy(Click::getEventId, Types.STRING)
                 .process(new DeduplicateByEventId(), CLICK)
-                .uid(Uids.DEDUP)
+                .uid(SessionizationUids.DEDUP)
                 .name("dedup by eventId");
     }
 
@@ -98,7 +111,7 @@ public final class SessionizationTopology {
                         SessionAccumulator.typeInfo(),
                         SessionAccumulator.typeInfo(),
                         SESSION)
-                .uid(Uids.SESSIONS)
+                .uid(SessionizationUids.SESSIONS)
                 .name("session windows");
     }
 }

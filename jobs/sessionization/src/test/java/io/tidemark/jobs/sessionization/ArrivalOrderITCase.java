@@ -2,14 +2,14 @@ package io.tidemark.jobs.sessionization;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tidemark.common.testing.ClickGenerator;
-import io.tidemark.common.testing.EmbeddedKafka;
+import io.tidemark.common.local.ClickGenerator;
+import io.tidemark.common.local.EmbeddedKafka;
 import io.tidemark.common.testing.TidemarkMiniCluster;
-import io.tidemark.common.testing.replay.ArrivalOrder;
-import io.tidemark.common.testing.replay.LiveReplay;
-import io.tidemark.common.testing.replay.Replay;
-import io.tidemark.common.testing.replay.ReplayOptions;
-import io.tidemark.common.testing.replay.ReplayResult;
+import io.tidemark.common.local.replay.ArrivalOrder;
+import io.tidemark.common.local.replay.LiveReplay;
+import io.tidemark.common.local.replay.Replay;
+import io.tidemark.common.local.replay.ReplayOptions;
+import io.tidemark.common.local.replay.ReplayResult;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.test.junit5.MiniClusterExtension;

@@ -2,17 +2,17 @@ package io.tidemark.jobs.sessionization;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tidemark.common.runtime.chaos.FailureInjector;
+import io.tidemark.common.local.chaos.FailureInjector;
 import io.tidemark.common.runtime.config.ExecutionMode;
 import io.tidemark.common.runtime.job.TidemarkJob;
-import io.tidemark.common.testing.ClickGenerator;
-import io.tidemark.common.testing.CommittedReader;
-import io.tidemark.common.testing.EmbeddedKafka;
+import io.tidemark.common.local.ClickGenerator;
+import io.tidemark.common.local.CommittedReader;
+import io.tidemark.common.local.EmbeddedKafka;
 import io.tidemark.common.testing.TidemarkMiniCluster;
 import io.tidemark.common.testing.live.LiveJobs;
-import io.tidemark.common.testing.replay.Replay;
-import io.tidemark.common.testing.replay.ReplayOptions;
-import io.tidemark.common.testing.replay.ReplayResult;
+import io.tidemark.common.local.replay.Replay;
+import io.tidemark.common.local.replay.ReplayOptions;
+import io.tidemark.common.local.replay.ReplayResult;
 import io.tidemark.jobs.sessionization.reference.Differences;
 import io.tidemark.jobs.sessionization.reference.SessionReferenceModel;
 import java.nio.file.Files;

@@ -41,8 +41,6 @@ public final class TidemarkConfig implements Serializable {
     private final String outputSuffix;
     private final Long emitFrom;
     private final String includeLateTopic;
-    private final int chaosFailures;
-    private final long chaosSeed;
     private final Map<String, String> kafkaProperties;
     private final Map<String, String> flinkProperties;
 
@@ -94,7 +92,6 @@ public final class TidemarkConfig implements Serializable {
         this.deliveryGuarantee = conf.get(TidemarkOptions.SINK_DELIVERY_GUARANTEE);
         this.transactionTimeout = conf.get(TidemarkOptions.SINK_TRANSACTION_TIMEOUT);
         this.outputSuffix = conf.get(TidemarkOptions.OUTPUT_TOPIC_SUFFIX);
-        this.chaosFailures = conf.get(TidemarkOptions.CHAOS_FAILURES);
         this.includeLateTopic = conf.getOptional(TidemarkOptions.INCLUDE_LATE_TOPIC).orElse(null);
         if (includeLateTopic != null && executionMode != ExecutionMode.BATCH) {
             throw new InvalidConfigException(
@@ -106,7 +103,6 @@ public final class TidemarkConfig implements Serializable {
                 conf.getOptional(TidemarkOptions.EMIT_FROM)
                         .map(text -> parseInstant(TidemarkOptions.EMIT_FROM.key(), text))
                         .orElse(null);
-        this.chaosSeed = conf.get(TidemarkOptions.CHAOS_SEED);
         if (!outputSuffix.matches("[A-Za-z0-9._-]*")) {
             throw new InvalidConfigException(
                     "Invalid value '"
@@ -247,14 +243,6 @@ public final class TidemarkConfig implements Serializable {
     }
 
     /** Tests only: failures to inject after checkpoints (0 = none). */
-    public int chaosFailures() {
-        return chaosFailures;
-    }
-
-    public long chaosSeed() {
-        return chaosSeed;
-    }
-
     /** The suffix appended to every topic the job writes (empty for a live run). */
     public String outputSuffix() {
         return outputSuffix;

@@ -180,19 +180,6 @@ public final class TidemarkOptions {
                                     + " job's) into the job as on time. Breaks equality with the"
                                     + " live run on purpose.");
 
-    public static final ConfigOption<Integer> CHAOS_FAILURES =
-            ConfigOptions.key("chaos.failures")
-                    .intType()
-                    .defaultValue(0)
-                    .withDescription(
-                            "Tests only: fail the job right after a checkpoint completes in each of"
-                                    + " its first N execution attempts (needs a restart strategy).");
-
-    public static final ConfigOption<Long> CHAOS_SEED =
-            ConfigOptions.key("chaos.seed")
-                    .longType()
-                    .defaultValue(1L)
-                    .withDescription("Tests only: seed of the failure points.");
 
     /** The options every job accepts. */
     public static List<ConfigOption<?>> all() {
@@ -217,8 +204,6 @@ public final class TidemarkOptions {
                 TOPIC_LATE,
                 OUTPUT_TOPIC_SUFFIX,
                 EMIT_FROM,
-                INCLUDE_LATE_TOPIC,
-                CHAOS_FAILURES,
-                CHAOS_SEED);
+                INCLUDE_LATE_TOPIC);
     }
 }

@@ -4,6 +4,7 @@ import io.tidemark.common.runtime.eventtime.LatenessClassifier;
 import io.tidemark.common.runtime.eventtime.TimestampOverride;
 import io.tidemark.common.runtime.record.InputRecord;
 import java.time.Duration;
+import java.util.List;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -75,6 +76,18 @@ public final class IngestStage {
                 onTime,
                 classified.getSideOutput(LatenessClassifier.LATE),
                 valid.getSideOutput(ValidationRouter.DLQ));
+    }
+
+    /** The stages of one input, in order; each operator's uid is {@code <job>.<stage>.<input>}. */
+    public static final List<String> STAGES =
+            List.of("source", "validate", "stamp-offset", "classify", "stamp-event-time");
+
+    /**
+     * The uids one input adds to a job (its source included), for the job's uid manifest. The
+     * lateness classifier ({@code classify}) is the stage that holds state.
+     */
+    public static List<String> uids(String job, String inputName) {
+        return STAGES.stream().map(stage -> uid(job, stage, inputName)).toList();
     }
 
     /** The uid convention: {@code <job>.<stage>.<input>}. */

@@ -1,6 +1,5 @@
 package io.tidemark.common.runtime.ingest;
 
-import io.tidemark.common.runtime.metrics.ProgressReporter;
 import io.tidemark.common.runtime.record.ErrorEnvelopes;
 import io.tidemark.common.runtime.record.InputRecord;
 import io.tidemark.common.schemas.ErrorEnvelope;
@@ -40,11 +39,11 @@ public final class ValidationRouter<T> extends ProcessFunction<InputRecord<T>, I
 
     @Override
     public void open(OpenContext openContext) {
-        MetricGroup tidemark = getRuntimeContext().getMetricGroup().addGroup("tidemark");
-        read = tidemark.counter(ProgressReporter.READ);
+        MetricGroup tidemark = getRuntimeContext().getMetricGroup().addGroup(IngestMetrics.GROUP);
+        read = tidemark.counter(IngestMetrics.READ);
         maxEventTime = Long.MIN_VALUE;
-        tidemark.gauge(ProgressReporter.MAX_EVENT_TIME, (Gauge<Long>) () -> maxEventTime);
-        MetricGroup dlq = tidemark.addGroup("dlq");
+        tidemark.gauge(IngestMetrics.MAX_EVENT_TIME, (Gauge<Long>) () -> maxEventTime);
+        MetricGroup dlq = tidemark.addGroup(IngestMetrics.DLQ);
         counters = new EnumMap<>(ReasonCode.class);
         for (ReasonCode reason : ReasonCode.values()) {
             counters.put(reason, dlq.counter(reason.name()));

@@ -1,6 +1,7 @@
 package io.tidemark.common.runtime.job;
 
 import io.tidemark.common.runtime.config.TidemarkConfig;
+import io.tidemark.common.runtime.ingest.InputTap;
 import java.util.List;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
@@ -46,9 +47,24 @@ public interface TidemarkJob {
     }
 
     /**
+     * Every operator uid of the job's graph as it runs by default, in topology order: the keys of
+     * its state manifest. Declared in one place per job ({@code <Job>Uids}); a test per job checks
+     * it against the built graph, so a renamed or added operator cannot go unnoticed.
+     */
+    List<String> operatorUids();
+
+    /**
      * Wires sources, the topology and sinks into {@code env}, after the sink preflight.
      *
      * @param conf a configuration validated against {@link #options()}
      */
-    void build(StreamExecutionEnvironment env, Configuration conf);
+    default void build(StreamExecutionEnvironment env, Configuration conf) {
+        build(env, conf, InputTap.NONE);
+    }
+
+    /**
+     * Like {@link #build(StreamExecutionEnvironment, Configuration)}, with {@code tap} inserted
+     * after each source (tests and tools only).
+     */
+    void build(StreamExecutionEnvironment env, Configuration conf, InputTap tap);
 }

@@ -1,9 +1,9 @@
 package io.tidemark.common.runtime.kafka;
 
-import io.tidemark.common.runtime.chaos.FailureInjector;
 import io.tidemark.common.runtime.config.TidemarkConfig;
 import io.tidemark.common.runtime.eventtime.InputWatermarks;
 import io.tidemark.common.runtime.ingest.IngestStage;
+import io.tidemark.common.runtime.ingest.InputTap;
 import io.tidemark.common.runtime.ingest.Ingested;
 import io.tidemark.common.runtime.record.InputDeserializer;
 import io.tidemark.common.runtime.record.InputRecord;
@@ -35,13 +35,15 @@ public final class KafkaInputs {
      * Reads one topic and runs the ingest stage on it: the usual way a job gets its input.
      *
      * @param inputName short name used in uids and operator names, e.g. {@code clicks}
+     * @param tap what a test inserts after the source; {@link InputTap#NONE} in production
      */
     public static <T extends SpecificRecordBase> Ingested<T> ingest(
             StreamExecutionEnvironment env,
             TidemarkConfig config,
             String topic,
             String inputName,
-            RecordSpec<T> spec) {
+            RecordSpec<T> spec,
+            InputTap tap) {
         KafkaSource<InputRecord<T>> source = source(spec).topic(topic).config(config).build();
         DataStream<InputRecord<T>> records =
                 env.fromSource(
@@ -50,15 +52,7 @@ public final class KafkaInputs {
                                         config.outOfOrderness(), config.idleness()),
                                 "read " + topic)
                         .uid(IngestStage.uid(config.uidPrefix(), "source", inputName));
-        if (config.chaosFailures() > 0) {
-            records =
-                    records.map(
-                                    new FailureInjector<InputRecord<T>>(
-                                            config.chaosFailures(), config.chaosSeed()),
-                                    records.getType())
-                            .uid(IngestStage.uid(config.uidPrefix(), "chaos", inputName))
-                            .name("inject failures " + inputName);
-        }
+        records = tap.apply(records, config.uidPrefix(), inputName);
         Ingested<T> ingested =
                 IngestStage.apply(
                         records,

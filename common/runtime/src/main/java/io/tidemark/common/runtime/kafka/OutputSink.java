@@ -36,6 +36,11 @@ public record OutputSink<T>(
                             .uid(uidPrefix + ".emit-from." + name)
                             .name("skip warm-up before " + topic);
         }
-        return written.sinkTo(sink).uid(uidPrefix + ".sink." + name).name("write " + topic);
+        return written.sinkTo(sink).uid(uid(uidPrefix, name)).name("write " + topic);
+    }
+
+    /** The uid of a sink named {@code name}: {@code <job>.sink.<name>}, for uid manifests. */
+    public static String uid(String job, String name) {
+        return job + ".sink." + name;
     }
 }

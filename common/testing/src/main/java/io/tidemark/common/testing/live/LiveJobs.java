@@ -3,12 +3,13 @@ package io.tidemark.common.testing.live;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tidemark.common.runtime.config.TidemarkConfig;
 import io.tidemark.common.runtime.config.TidemarkEnvironment;
+import io.tidemark.common.runtime.ingest.InputTap;
 import io.tidemark.common.runtime.job.JobTopic;
 import io.tidemark.common.runtime.job.TidemarkJob;
 import io.tidemark.common.schemas.AvroJson;
-import io.tidemark.common.testing.CommittedReader;
-import io.tidemark.common.testing.EmbeddedKafka;
-import io.tidemark.common.testing.JsonLinesLoader;
+import io.tidemark.common.local.CommittedReader;
+import io.tidemark.common.local.EmbeddedKafka;
+import io.tidemark.common.local.JsonLinesLoader;
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.nio.charset.StandardCharsets;
@@ -84,9 +85,15 @@ public final class LiveJobs {
     /** Builds the real job the way {@code Replay} does and submits it without waiting. */
     public static JobClient start(TidemarkJob job, Configuration conf, String name)
             throws Exception {
+        return start(job, conf, InputTap.NONE, name);
+    }
+
+    /** Like {@link #start(TidemarkJob, Configuration, String)}, with {@code tap} after sources. */
+    public static JobClient start(TidemarkJob job, Configuration conf, InputTap tap, String name)
+            throws Exception {
         TidemarkConfig common = TidemarkConfig.from(conf, job.name());
         StreamExecutionEnvironment env = TidemarkEnvironment.create(common);
-        job.build(env, conf);
+        job.build(env, conf, tap);
         return env.executeAsync(name);
     }
 

@@ -1,6 +1,6 @@
 package io.tidemark.common.testing.scenario;
 
-import io.tidemark.common.testing.OrderGenerator;
+import io.tidemark.common.local.OrderGenerator;
 import java.util.List;
 import java.util.Map;
 

@@ -2,6 +2,7 @@ package io.tidemark.common.testing.passthrough;
 
 import io.tidemark.common.runtime.config.TidemarkConfig;
 import io.tidemark.common.runtime.ingest.Ingested;
+import io.tidemark.common.runtime.ingest.InputTap;
 import io.tidemark.common.runtime.kafka.KafkaInputs;
 import io.tidemark.common.runtime.kafka.KafkaOutputs;
 import io.tidemark.common.runtime.kafka.OutputSink;
@@ -25,7 +26,8 @@ final class PassThroughTopology {
             String inputTopic,
             String outputTopic) {
         Ingested<Click> clicks =
-                KafkaInputs.ingest(env, config, inputTopic, "clicks", new ClickSpec());
+                KafkaInputs.ingest(
+                        env, config, inputTopic, "clicks", new ClickSpec(), InputTap.NONE);
 
         OutputSink<Click> output =
                 KafkaOutputs.sink("output", Click.class)

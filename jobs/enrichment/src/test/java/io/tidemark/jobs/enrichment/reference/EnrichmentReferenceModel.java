@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tidemark.common.schemas.AvroJson;
 import io.tidemark.common.schemas.SingleObjectCodec;
 import io.tidemark.common.schemas.TidemarkSchemas;
-import io.tidemark.common.testing.JsonLinesLoader;
+import io.tidemark.common.local.JsonLinesLoader;
 import io.tidemark.common.testing.scenario.DlqEntry;
 import io.tidemark.common.testing.scenario.Position;
 import java.util.ArrayList;

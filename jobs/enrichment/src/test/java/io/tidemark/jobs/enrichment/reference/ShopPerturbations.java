@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tidemark.common.schemas.AvroJson;
 import io.tidemark.common.schemas.SingleObjectCodec;
 import io.tidemark.common.schemas.TidemarkSchemas;
-import io.tidemark.common.testing.OrderGenerator;
+import io.tidemark.common.local.OrderGenerator;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;

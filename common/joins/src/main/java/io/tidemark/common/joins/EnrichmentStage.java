@@ -1,0 +1,133 @@
+package io.tidemark.common.joins;
+
+import io.tidemark.common.runtime.config.TidemarkConfig;
+import io.tidemark.common.runtime.ingest.IngestStage;
+import io.tidemark.common.runtime.ingest.Ingested;
+import io.tidemark.common.runtime.ingest.InputTap;
+import io.tidemark.common.runtime.kafka.KafkaInputs;
+import io.tidemark.common.schemas.CustomerChange;
+import io.tidemark.common.schemas.EnrichedOrder;
+import io.tidemark.common.schemas.Order;
+import io.tidemark.common.schemas.ProductChange;
+import io.tidemark.common.joins.functions.AssembleOrder;
+import io.tidemark.common.joins.functions.CustomerChangeSpec;
+import io.tidemark.common.joins.functions.JoinCustomer;
+import io.tidemark.common.joins.functions.JoinProduct;
+import io.tidemark.common.joins.functions.LineTask;
+import io.tidemark.common.joins.functions.OrderSpec;
+import io.tidemark.common.joins.functions.ProductChangeSpec;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * Validation → deterministic lateness → event-time temporal join of orders with the product and
+ * customer changelogs, as one reusable stage. The enrichment job writes its result; the revenue job
+ * aggregates it. Both read the <em>source</em> topics, never {@code orders-enriched} (DESIGN.md §1:
+ * a topic written by a parallel job has no deterministic order).
+ *
+ * <pre>
+ *   orders ──validate/classify──▶ keyBy customerId ─┐
+ *   customers ─validate/classify─▶ keyBy customerId ─┴▶ join customer ─▶ keyBy productId ─┐
+ *   products ──validate/classify──────────────────────────────────────▶ keyBy productId ─┴▶ join product
+ *        ─▶ keyBy order reference ─▶ assemble ─▶ enriched orders
+ * </pre>
+ *
+ * Uids are {@code <job>.<stage>[.<input>]}, so two jobs using the stage keep separate state.
+ */
+public final class EnrichmentStage {
+
+    public static final String JOIN_CUSTOMER = "join-customer";
+    public static final String JOIN_PRODUCT = "join-product";
+    public static final String ASSEMBLE = "assemble";
+
+    private EnrichmentStage() {}
+
+    /** The inputs' short names (uids {@code <job>.<stage>.<input>}). */
+    public static final String ORDERS = "orders";
+
+    public static final String PRODUCTS = "products";
+    public static final String CUSTOMERS = "customers";
+
+    /**
+     * Every uid the stage adds to job {@code job}: the ingest stage of each input, then the two
+     * joins and the assembly (the stateful ones).
+     */
+    public static List<String> uids(String job) {
+        List<String> uids = new ArrayList<>();
+        for (String input : List.of(ORDERS, PRODUCTS, CUSTOMERS)) {
+            uids.addAll(IngestStage.uids(job, input));
+        }
+        uids.add(job + "." + JOIN_CUSTOMER);
+        uids.add(job + "." + JOIN_PRODUCT);
+        uids.add(job + "." + ASSEMBLE);
+        return List.copyOf(uids);
+    }
+
+    /**
+     * @param tap what a test inserts after each source; {@link InputTap#NONE} in production
+     */
+    public static EnrichedStreams apply(
+            StreamExecutionEnvironment env,
+            TidemarkConfig common,
+            EnrichmentInputs topics,
+            InputTap tap) {
+        String job = common.uidPrefix();
+        Ingested<Order> orders =
+                KafkaInputs.ingest(env, common, topics.orders(), ORDERS, new OrderSpec(), tap);
+        Ingested<ProductChange> products =
+                KafkaInputs.ingest(
+                        env, common, topics.products(), PRODUCTS, new ProductChangeSpec(), tap);
+        Ingested<CustomerChange> customers =
+                KafkaInputs.ingest(
+                        env,
+                        common,
+                        topics.customers(),
+                        CUSTOMERS,
+                        new CustomerChangeSpec(),
+                        tap);
+
+        DataStream<LineTask> withCustomer =
+                orders.onTime()
+                        .keyBy(record -> record.payload.getCustomerId(), Types.STRING)
+                        .connect(
+                                customers
+                                        .onTime()
+                                        .keyBy(
+                                                record ->
+                                                        CustomerChangeSpec.customerId(
+                                                                record.payload),
+                                                Types.STRING))
+                        .process(new JoinCustomer(), LineTask.typeInfo())
+                        .uid(job + "." + JOIN_CUSTOMER)
+                        .name("join customer version at order time");
+
+        DataStream<LineTask> withProduct =
+                withCustomer
+                        .keyBy(LineTask::productId, Types.STRING)
+                        .connect(
+                                products.onTime()
+                                        .keyBy(
+                                                record ->
+                                                        ProductChangeSpec.productId(record.payload),
+                                                Types.STRING))
+                        .process(new JoinProduct(), LineTask.typeInfo())
+                        .uid(job + "." + JOIN_PRODUCT)
+                        .name("join product version at order time");
+
+        DataStream<EnrichedOrder> enriched =
+                withProduct
+                        .keyBy(task -> task.ref, Types.STRING)
+                        .process(new AssembleOrder(), new AvroTypeInfo<>(EnrichedOrder.class))
+                        .uid(job + "." + ASSEMBLE)
+                        .name("assemble enriched order");
+
+        return new EnrichedStreams(
+                enriched,
+                orders.late().union(products.late(), customers.late()),
+                orders.dlq().union(products.dlq(), customers.dlq()));
+    }
+}
