@@ -1,15 +1,15 @@
 package io.tidemark.cli;
 
+import io.tidemark.common.local.CommittedReader;
+import io.tidemark.common.local.metrics.ProgressReporter;
+import io.tidemark.common.local.metrics.ProgressReporterFactory;
 import io.tidemark.common.runtime.config.ConfigLoader;
 import io.tidemark.common.runtime.config.ExecutionMode;
 import io.tidemark.common.runtime.config.TidemarkConfig;
 import io.tidemark.common.runtime.config.TidemarkEnvironment;
 import io.tidemark.common.runtime.job.JobTopic;
 import io.tidemark.common.runtime.job.TidemarkJob;
-import io.tidemark.common.local.metrics.ProgressReporter;
-import io.tidemark.common.local.metrics.ProgressReporterFactory;
 import io.tidemark.common.schemas.AvroJson;
-import io.tidemark.common.local.CommittedReader;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,12 +1,12 @@
 package io.tidemark.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.tidemark.common.runtime.job.TidemarkJob;
-import io.tidemark.common.schemas.AvroJson;
 import io.tidemark.common.local.EmbeddedKafka;
 import io.tidemark.common.local.replay.Replay;
 import io.tidemark.common.local.replay.ReplayOptions;
 import io.tidemark.common.local.replay.ReplayResult;
+import io.tidemark.common.runtime.job.TidemarkJob;
+import io.tidemark.common.schemas.AvroJson;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;

@@ -1,6 +1,5 @@
 package io.tidemark.cli;
 
-
 import io.tidemark.common.local.ClickGenerator;
 import io.tidemark.common.local.CommittedReader;
 import io.tidemark.common.local.OrderGenerator;

@@ -1,9 +1,9 @@
 package io.tidemark.cli;
 
-import io.tidemark.common.schemas.TidemarkSchemas;
 import io.tidemark.common.local.JsonLinesLoader;
 import io.tidemark.common.local.KafkaTopics;
 import io.tidemark.common.local.LoadResult;
+import io.tidemark.common.schemas.TidemarkSchemas;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

@@ -1,11 +1,11 @@
 package io.tidemark.cli;
 
-import io.tidemark.common.runtime.config.ExecutionMode;
-import io.tidemark.common.runtime.job.TidemarkJob;
 import io.tidemark.common.local.EmbeddedKafka;
 import io.tidemark.common.local.replay.Replay;
 import io.tidemark.common.local.replay.ReplayOptions;
 import io.tidemark.common.local.replay.ReplayResult;
+import io.tidemark.common.runtime.config.ExecutionMode;
+import io.tidemark.common.runtime.job.TidemarkJob;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

@@ -1,8 +1,8 @@
 package io.tidemark.cli;
 
-import io.tidemark.common.runtime.job.TidemarkJob;
 import io.tidemark.common.local.replay.DeterminismSuite;
 import io.tidemark.common.local.replay.Replay;
+import io.tidemark.common.runtime.job.TidemarkJob;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

@@ -3,8 +3,8 @@ package io.tidemark.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tidemark.common.local.CommittedReader;
-import io.tidemark.common.testing.EmbeddedKafkaExtension;
 import io.tidemark.common.local.JsonLinesLoader;
+import io.tidemark.common.testing.EmbeddedKafkaExtension;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;

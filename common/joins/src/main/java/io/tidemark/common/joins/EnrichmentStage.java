@@ -1,5 +1,12 @@
 package io.tidemark.common.joins;
 
+import io.tidemark.common.joins.functions.AssembleOrder;
+import io.tidemark.common.joins.functions.CustomerChangeSpec;
+import io.tidemark.common.joins.functions.JoinCustomer;
+import io.tidemark.common.joins.functions.JoinProduct;
+import io.tidemark.common.joins.functions.LineTask;
+import io.tidemark.common.joins.functions.OrderSpec;
+import io.tidemark.common.joins.functions.ProductChangeSpec;
 import io.tidemark.common.runtime.config.TidemarkConfig;
 import io.tidemark.common.runtime.ingest.IngestStage;
 import io.tidemark.common.runtime.ingest.Ingested;
@@ -9,13 +16,6 @@ import io.tidemark.common.schemas.CustomerChange;
 import io.tidemark.common.schemas.EnrichedOrder;
 import io.tidemark.common.schemas.Order;
 import io.tidemark.common.schemas.ProductChange;
-import io.tidemark.common.joins.functions.AssembleOrder;
-import io.tidemark.common.joins.functions.CustomerChangeSpec;
-import io.tidemark.common.joins.functions.JoinCustomer;
-import io.tidemark.common.joins.functions.JoinProduct;
-import io.tidemark.common.joins.functions.LineTask;
-import io.tidemark.common.joins.functions.OrderSpec;
-import io.tidemark.common.joins.functions.ProductChangeSpec;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -83,12 +83,7 @@ public final class EnrichmentStage {
                         env, common, topics.products(), PRODUCTS, new ProductChangeSpec(), tap);
         Ingested<CustomerChange> customers =
                 KafkaInputs.ingest(
-                        env,
-                        common,
-                        topics.customers(),
-                        CUSTOMERS,
-                        new CustomerChangeSpec(),
-                        tap);
+                        env, common, topics.customers(), CUSTOMERS, new CustomerChangeSpec(), tap);
 
         DataStream<LineTask> withCustomer =
                 orders.onTime()

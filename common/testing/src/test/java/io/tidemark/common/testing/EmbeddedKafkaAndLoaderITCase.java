@@ -1,14 +1,13 @@
 package io.tidemark.common.testing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.tidemark.common.local.ClickGenerator;
 import io.tidemark.common.local.CommittedReader;
 import io.tidemark.common.local.JsonLinesLoader;
 import io.tidemark.common.local.KeyPartitioner;
 import io.tidemark.common.local.LoadResult;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import io.tidemark.common.schemas.AvroJson;
 import io.tidemark.common.schemas.Click;
 import io.tidemark.common.schemas.ClickType;

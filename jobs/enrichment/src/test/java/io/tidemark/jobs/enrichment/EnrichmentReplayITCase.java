@@ -2,11 +2,11 @@ package io.tidemark.jobs.enrichment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tidemark.common.runtime.config.ExecutionMode;
 import io.tidemark.common.local.OrderGenerator;
-import io.tidemark.common.testing.TidemarkMiniCluster;
 import io.tidemark.common.local.replay.ReplayOptions;
 import io.tidemark.common.local.replay.ReplayResult;
+import io.tidemark.common.runtime.config.ExecutionMode;
+import io.tidemark.common.testing.TidemarkMiniCluster;
 import io.tidemark.common.testing.scenario.FreshBroker;
 import io.tidemark.common.testing.scenario.ShopInputs;
 import java.util.List;

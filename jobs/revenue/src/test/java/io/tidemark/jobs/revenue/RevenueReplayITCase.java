@@ -4,11 +4,11 @@ import static io.tidemark.common.testing.scenario.SampleScenarios.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.tidemark.common.runtime.config.ExecutionMode;
 import io.tidemark.common.local.OrderGenerator;
-import io.tidemark.common.testing.TidemarkMiniCluster;
 import io.tidemark.common.local.replay.ReplayOptions;
 import io.tidemark.common.local.replay.ReplayResult;
+import io.tidemark.common.runtime.config.ExecutionMode;
+import io.tidemark.common.testing.TidemarkMiniCluster;
 import io.tidemark.common.testing.scenario.FreshBroker;
 import io.tidemark.common.testing.scenario.ShopInputs;
 import java.util.ArrayList;

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tidemark.common.local.ClickGenerator;
 import io.tidemark.common.local.EmbeddedKafka;
-import io.tidemark.common.testing.TidemarkMiniCluster;
 import io.tidemark.common.local.replay.ArrivalOrder;
 import io.tidemark.common.local.replay.LiveReplay;
 import io.tidemark.common.local.replay.Replay;
 import io.tidemark.common.local.replay.ReplayOptions;
 import io.tidemark.common.local.replay.ReplayResult;
+import io.tidemark.common.testing.TidemarkMiniCluster;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.test.junit5.MiniClusterExtension;

@@ -2,17 +2,18 @@ package io.tidemark.jobs.sessionization;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tidemark.common.local.chaos.FailureInjector;
-import io.tidemark.common.runtime.config.ExecutionMode;
-import io.tidemark.common.runtime.job.TidemarkJob;
 import io.tidemark.common.local.ClickGenerator;
 import io.tidemark.common.local.CommittedReader;
 import io.tidemark.common.local.EmbeddedKafka;
-import io.tidemark.common.testing.TidemarkMiniCluster;
-import io.tidemark.common.testing.live.LiveJobs;
+import io.tidemark.common.local.chaos.FailureInjection;
+import io.tidemark.common.local.chaos.FailureInjector;
 import io.tidemark.common.local.replay.Replay;
 import io.tidemark.common.local.replay.ReplayOptions;
 import io.tidemark.common.local.replay.ReplayResult;
+import io.tidemark.common.runtime.config.ExecutionMode;
+import io.tidemark.common.runtime.job.TidemarkJob;
+import io.tidemark.common.testing.TidemarkMiniCluster;
+import io.tidemark.common.testing.live.LiveJobs;
 import io.tidemark.jobs.sessionization.reference.Differences;
 import io.tidemark.jobs.sessionization.reference.SessionReferenceModel;
 import java.nio.file.Files;
@@ -51,10 +52,10 @@ import org.junit.jupiter.api.io.TempDir;
  *   <li>The large run: the same job live (unbounded), p=4 on three TaskManagers with two slots
  *       each, on another fresh broker. The input arrives in {@code failures + losses + 1} slices.
  *       During the first {@code failures} slices the job fails right after a checkpoint in each of
- *       its first {@code failures} attempts ({@code chaos.failures}); during the next {@code
- *       losses} slices the TaskManager running a source subtask is terminated (and a new one
- *       started) once the slice's sessions are being committed; the last slice runs undisturbed.
- *       The run ends with stop-with-savepoint.
+ *       its first {@code failures} attempts (a {@code FailureInjection} around the real topology);
+ *       during the next {@code losses} slices the TaskManager running a source subtask is
+ *       terminated (and a new one started) once the slice's sessions are being committed; the last
+ *       slice runs undisturbed. The run ends with stop-with-savepoint.
  *   <li>Checks: canonical committed sessions, late and DLQ envelopes equal the plain run's; raw
  *       committed records: every key of the plain run exactly once (duplicates = 0, lost = 0); no
  *       transaction left open on the broker.
@@ -283,8 +284,6 @@ class LargeRunITCase {
             overrides.put("flink.restart-strategy.type", "fixed-delay");
             overrides.put("flink.restart-strategy.fixed-delay.attempts", "1000");
             overrides.put("flink.restart-strategy.fixed-delay.delay", "100 ms");
-            overrides.put("chaos.failures", Integer.toString(FAILURES));
-            overrides.put("chaos.seed", Long.toString(SEED));
             Configuration conf =
                     Replay.configuration(
                             job,
@@ -296,7 +295,12 @@ class LargeRunITCase {
                             bootstrap);
             Topics topics = Topics.of(job, conf);
             LiveJobs.createTopics(kafka, job, conf, PARTITIONS);
-            JobClient client = LiveJobs.start(job, conf, "tidemark-large-run-" + job.name());
+            JobClient client =
+                    LiveJobs.start(
+                            job,
+                            conf,
+                            new FailureInjection(FAILURES, SEED),
+                            "tidemark-large-run-" + job.name());
             JobID id = client.getJobID();
             try (LiveJobs.CommittedCounter counter =
                     new LiveJobs.CommittedCounter(bootstrap, topics.all(), PARTITIONS)) {

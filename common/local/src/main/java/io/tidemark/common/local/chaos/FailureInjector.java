@@ -7,10 +7,11 @@ import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.api.common.state.CheckpointListener;
 
 /**
- * Fault injection for tests and the determinism verifier, in the style of Flink's own {@code FailureMapper}: passes records
- * through and, on subtask 0, fails the task right after a checkpoint completes, in each of the
- * first {@code failures} execution attempts. The job then restarts from that checkpoint, so a test
- * can prove that failures at checkpoint boundaries change nothing in the committed output.
+ * Fault injection for tests and the determinism verifier, in the style of Flink's own {@code
+ * FailureMapper}: passes records through and, on subtask 0, fails the task right after a checkpoint
+ * completes, in each of the first {@code failures} execution attempts. The job then restarts from
+ * that checkpoint, so a test can prove that failures at checkpoint boundaries change nothing in the
+ * committed output.
  *
  * <p>Which checkpoint of an attempt fails (the 1st to 3rd) comes from a seeded generator, never
  * from the clock. Wired in by {@link FailureInjection}, never by a job itself.

@@ -1,10 +1,10 @@
 package io.tidemark.common.local.replay;
 
+import io.tidemark.common.local.EmbeddedKafka;
 import io.tidemark.common.local.chaos.FailureInjection;
 import io.tidemark.common.local.chaos.FailureInjector;
 import io.tidemark.common.runtime.config.ExecutionMode;
 import io.tidemark.common.runtime.job.TidemarkJob;
-import io.tidemark.common.local.EmbeddedKafka;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -1,13 +1,13 @@
 package io.tidemark.common.local.replay;
 
+import io.tidemark.common.local.EmbeddedKafka;
+import io.tidemark.common.local.JsonLinesLoader;
 import io.tidemark.common.local.chaos.FailureInjection;
 import io.tidemark.common.local.chaos.FailureInjector;
 import io.tidemark.common.runtime.config.TidemarkConfig;
 import io.tidemark.common.runtime.config.TidemarkEnvironment;
 import io.tidemark.common.runtime.job.JobTopic;
 import io.tidemark.common.runtime.job.TidemarkJob;
-import io.tidemark.common.local.EmbeddedKafka;
-import io.tidemark.common.local.JsonLinesLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -232,8 +232,7 @@ public final class LiveReplay {
 
         long deadline = System.nanoTime() + READ_ALL_TIMEOUT.toNanos();
         while (true) {
-            boolean failuresDone =
-                    FailureInjector.INJECTED.get() - injectedBefore >= failures;
+            boolean failuresDone = FailureInjector.INJECTED.get() - injectedBefore >= failures;
             Map<TopicPartition, OffsetAndMetadata> committed =
                     admin.listConsumerGroupOffsets(common.groupId())
                             .partitionsToOffsetAndMetadata()

@@ -1,16 +1,16 @@
 package io.tidemark.common.local.replay;
 
+import io.tidemark.common.local.CommittedReader;
+import io.tidemark.common.local.EmbeddedKafka;
+import io.tidemark.common.local.JsonLinesLoader;
+import io.tidemark.common.local.LoadResult;
+import io.tidemark.common.local.metrics.ProgressReporterFactory;
 import io.tidemark.common.runtime.config.ConfigLoader;
 import io.tidemark.common.runtime.config.ExecutionMode;
 import io.tidemark.common.runtime.config.TidemarkConfig;
 import io.tidemark.common.runtime.config.TidemarkEnvironment;
 import io.tidemark.common.runtime.job.JobTopic;
 import io.tidemark.common.runtime.job.TidemarkJob;
-import io.tidemark.common.local.metrics.ProgressReporterFactory;
-import io.tidemark.common.local.CommittedReader;
-import io.tidemark.common.local.EmbeddedKafka;
-import io.tidemark.common.local.JsonLinesLoader;
-import io.tidemark.common.local.LoadResult;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

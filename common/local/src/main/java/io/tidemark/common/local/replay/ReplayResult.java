@@ -2,8 +2,8 @@ package io.tidemark.common.local.replay;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.tidemark.common.schemas.AvroJson;
 import io.tidemark.common.local.CommittedReader;
+import io.tidemark.common.schemas.AvroJson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

@@ -180,7 +180,6 @@ public final class TidemarkOptions {
                                     + " job's) into the job as on time. Breaks equality with the"
                                     + " live run on purpose.");
 
-
     /** The options every job accepts. */
     public static List<ConfigOption<?>> all() {
         return List.of(

@@ -1,8 +1,8 @@
 package io.tidemark.common.runtime.ingest;
 
 /**
- * Names of the metrics the ingest stage registers under the {@code tidemark} group of each
- * subtask: dashboards and the CLI's progress reporting read them by these names.
+ * Names of the metrics the ingest stage registers under the {@code tidemark} group of each subtask:
+ * dashboards and the CLI's progress reporting read them by these names.
  */
 public final class IngestMetrics {
 

@@ -1,15 +1,15 @@
 package io.tidemark.common.testing.live;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tidemark.common.local.CommittedReader;
+import io.tidemark.common.local.EmbeddedKafka;
+import io.tidemark.common.local.JsonLinesLoader;
 import io.tidemark.common.runtime.config.TidemarkConfig;
 import io.tidemark.common.runtime.config.TidemarkEnvironment;
 import io.tidemark.common.runtime.ingest.InputTap;
 import io.tidemark.common.runtime.job.JobTopic;
 import io.tidemark.common.runtime.job.TidemarkJob;
 import io.tidemark.common.schemas.AvroJson;
-import io.tidemark.common.local.CommittedReader;
-import io.tidemark.common.local.EmbeddedKafka;
-import io.tidemark.common.local.JsonLinesLoader;
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.nio.charset.StandardCharsets;
@@ -314,6 +314,12 @@ public final class LiveJobs {
                 counts.merge(record.topic(), 1, Integer::sum);
             }
             return counts.get(topic);
+        }
+
+        /** The summed counts of {@code topics}, after reading what became visible. */
+        public int total(Collection<String> topics) {
+            Map<String, Integer> now = counts();
+            return topics.stream().mapToInt(t -> now.getOrDefault(t, 0)).sum();
         }
 
         /** Current counts of all topics, after reading what became visible. */

@@ -1,10 +1,10 @@
 package io.tidemark.common.testing.scenario;
 
-import io.tidemark.common.runtime.job.TidemarkJob;
 import io.tidemark.common.local.EmbeddedKafka;
 import io.tidemark.common.local.replay.Replay;
 import io.tidemark.common.local.replay.ReplayOptions;
 import io.tidemark.common.local.replay.ReplayResult;
+import io.tidemark.common.runtime.job.TidemarkJob;
 import java.util.List;
 import java.util.Map;
 

@@ -1,11 +1,11 @@
 package io.tidemark.common.testing.scenario;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tidemark.common.local.replay.Replay;
+import io.tidemark.common.local.replay.ReplayOptions;
 import io.tidemark.common.runtime.config.ExecutionMode;
 import io.tidemark.common.runtime.job.TidemarkJob;
 import io.tidemark.common.schemas.AvroJson;
-import io.tidemark.common.local.replay.Replay;
-import io.tidemark.common.local.replay.ReplayOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

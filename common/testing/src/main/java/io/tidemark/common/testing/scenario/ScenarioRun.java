@@ -1,7 +1,7 @@
 package io.tidemark.common.testing.scenario;
 
-import io.tidemark.common.runtime.config.ExecutionMode;
 import io.tidemark.common.local.replay.ReplayResult;
+import io.tidemark.common.runtime.config.ExecutionMode;
 import java.nio.file.Path;
 import java.util.List;
 

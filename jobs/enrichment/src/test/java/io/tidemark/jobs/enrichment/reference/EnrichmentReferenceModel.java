@@ -2,10 +2,10 @@ package io.tidemark.jobs.enrichment.reference;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tidemark.common.local.JsonLinesLoader;
 import io.tidemark.common.schemas.AvroJson;
 import io.tidemark.common.schemas.SingleObjectCodec;
 import io.tidemark.common.schemas.TidemarkSchemas;
-import io.tidemark.common.local.JsonLinesLoader;
 import io.tidemark.common.testing.scenario.DlqEntry;
 import io.tidemark.common.testing.scenario.Position;
 import java.util.ArrayList;

@@ -1,10 +1,10 @@
 package io.tidemark.jobs.sessionization.reference;
 
+import io.tidemark.common.local.JsonLinesLoader;
 import io.tidemark.common.schemas.AvroJson;
 import io.tidemark.common.schemas.ReasonCode;
 import io.tidemark.common.schemas.SingleObjectCodec;
 import io.tidemark.common.schemas.TidemarkSchemas;
-import io.tidemark.common.local.JsonLinesLoader;
 import io.tidemark.common.testing.scenario.DlqEntry;
 import io.tidemark.common.testing.scenario.Position;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package io.tidemark.jobs.enrichment.reference;
+package io.tidemark.common.local;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tidemark.common.schemas.AvroJson;
 import io.tidemark.common.schemas.SingleObjectCodec;
 import io.tidemark.common.schemas.TidemarkSchemas;
-import io.tidemark.common.local.OrderGenerator;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -20,11 +19,12 @@ import java.util.TreeMap;
 import java.util.function.IntFunction;
 
 /**
- * Seeded perturbations of a generated shop that exercise the enrichment job's rules: orders and
- * dimension changes moved back within B (on time, out of order) and beyond B (late), orders spiking
- * ahead (making later ones late), a heartbeat mid-stream, orders referring to unknown,
- * created-later or deleted products and customers, dimension versions tied on {@code ts_ms} (in the
- * same partition and across partitions), deletes, and bad records of every reason code.
+ * Seeded perturbations of a generated shop that exercise the temporal-join rules (enrichment and
+ * revenue): orders and dimension changes moved back within B (on time, out of order) and beyond B
+ * (late), orders spiking ahead (making later ones late), a heartbeat mid-stream, orders referring
+ * to unknown, created-later or deleted products and customers, dimension versions tied on {@code
+ * ts_ms} (in the same partition and across partitions), deletes, and bad records of every reason
+ * code.
  *
  * <p>The perturbations only produce JSON lines; what the job must make of them is the reference
  * model's business, so nothing here needs to predict the outcome exactly.
