@@ -1,8 +1,6 @@
 package io.tidemark.jobs.enrichment;
 
 import io.tidemark.common.joins.EnrichmentInputs;
-import io.tidemark.common.runtime.config.ConfigLoader;
-import io.tidemark.common.runtime.config.JobArgs;
 import io.tidemark.common.runtime.config.TidemarkConfig;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -37,10 +35,6 @@ public final class EnrichmentConfig implements Serializable {
         this.common = TidemarkConfig.from(conf, EnrichmentUids.JOB);
         this.inputs = EnrichmentInputs.from(conf);
         this.outputTopic = conf.get(OUTPUT_TOPIC);
-    }
-
-    public static EnrichmentConfig fromArgs(String... args) {
-        return from(ConfigLoader.load(JobArgs.parse(args), options()));
     }
 
     public static EnrichmentConfig from(Configuration conf) {

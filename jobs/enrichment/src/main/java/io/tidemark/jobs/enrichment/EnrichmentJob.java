@@ -1,19 +1,18 @@
 package io.tidemark.jobs.enrichment;
 
 import io.tidemark.common.joins.EnrichmentInputs;
-import io.tidemark.common.runtime.config.TidemarkEnvironment;
 import io.tidemark.common.runtime.ingest.InputTap;
+import io.tidemark.common.runtime.job.JobLauncher;
 import io.tidemark.common.runtime.job.JobTopic;
 import io.tidemark.common.runtime.job.TidemarkJob;
 import java.util.List;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Entry point of the enrichment job: arguments → config → environment → topology → execute.
+ * Entry point of the enrichment job ({@link JobLauncher}: arguments → config → environment →
+ * topology → execute), and what tools need to know to run it ({@link TidemarkJob}).
  *
  * <pre>
  *   flink run -c io.tidemark.jobs.enrichment.EnrichmentJob tidemark-job-enrichment.jar \
@@ -22,14 +21,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class EnrichmentJob implements TidemarkJob {
 
-    private static final Logger LOG = LoggerFactory.getLogger(EnrichmentJob.class);
-
     public static void main(String[] args) throws Exception {
-        EnrichmentConfig config = EnrichmentConfig.fromArgs(args);
-        LOG.info("Starting {}", config);
-        StreamExecutionEnvironment env = TidemarkEnvironment.create(config.common());
-        EnrichmentTopology.wire(env, config);
-        env.execute("tidemark-" + config.common().jobName());
+        JobLauncher.run(new EnrichmentJob(), args);
     }
 
     @Override

@@ -28,7 +28,7 @@ public final class EnrichmentUids {
     public static List<String> all() {
         List<String> uids = new ArrayList<>(EnrichmentStage.uids(JOB));
         for (String sink : List.of(SINK_OUTPUT, SINK_LATE, SINK_DLQ)) {
-            uids.add(OutputSink.uid(JOB, sink));
+            uids.addAll(OutputSink.uids(JOB, sink));
         }
         return List.copyOf(uids);
     }

@@ -1,9 +1,7 @@
 package io.tidemark.jobs.revenue;
 
 import io.tidemark.common.joins.EnrichmentInputs;
-import io.tidemark.common.runtime.config.ConfigLoader;
 import io.tidemark.common.runtime.config.InvalidConfigException;
-import io.tidemark.common.runtime.config.JobArgs;
 import io.tidemark.common.runtime.config.TidemarkConfig;
 import java.io.Serializable;
 import java.time.Duration;
@@ -80,10 +78,6 @@ public final class RevenueConfig implements Serializable {
                             + window
                             + ")");
         }
-    }
-
-    public static RevenueConfig fromArgs(String... args) {
-        return from(ConfigLoader.load(JobArgs.parse(args), options()));
     }
 
     public static RevenueConfig from(Configuration conf) {

@@ -1,19 +1,18 @@
 package io.tidemark.jobs.revenue;
 
 import io.tidemark.common.joins.EnrichmentInputs;
-import io.tidemark.common.runtime.config.TidemarkEnvironment;
 import io.tidemark.common.runtime.ingest.InputTap;
+import io.tidemark.common.runtime.job.JobLauncher;
 import io.tidemark.common.runtime.job.JobTopic;
 import io.tidemark.common.runtime.job.TidemarkJob;
 import java.util.List;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Entry point of the revenue job: arguments → config → environment → topology → execute.
+ * Entry point of the revenue job ({@link JobLauncher}: arguments → config → environment → topology
+ * → execute), and what tools need to know to run it ({@link TidemarkJob}).
  *
  * <pre>
  *   flink run -c io.tidemark.jobs.revenue.RevenueJob tidemark-job-revenue.jar \
@@ -22,14 +21,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class RevenueJob implements TidemarkJob {
 
-    private static final Logger LOG = LoggerFactory.getLogger(RevenueJob.class);
-
     public static void main(String[] args) throws Exception {
-        RevenueConfig config = RevenueConfig.fromArgs(args);
-        LOG.info("Starting {}", config);
-        StreamExecutionEnvironment env = TidemarkEnvironment.create(config.common());
-        RevenueTopology.wire(env, config);
-        env.execute("tidemark-" + config.common().jobName());
+        JobLauncher.run(new RevenueJob(), args);
     }
 
     @Override

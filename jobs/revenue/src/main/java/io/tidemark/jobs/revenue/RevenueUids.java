@@ -31,7 +31,7 @@ public final class RevenueUids {
         List<String> uids = new ArrayList<>(EnrichmentStage.uids(JOB));
         uids.addAll(List.of(CONTRIBUTIONS, WINDOWS, ROLLUP));
         for (String sink : List.of(SINK_WINDOWS, SINK_ROLLUP, SINK_LATE, SINK_DLQ)) {
-            uids.add(OutputSink.uid(JOB, sink));
+            uids.addAll(OutputSink.uids(JOB, sink));
         }
         return List.copyOf(uids);
     }

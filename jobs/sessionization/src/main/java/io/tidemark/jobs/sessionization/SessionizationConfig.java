@@ -2,7 +2,6 @@ package io.tidemark.jobs.sessionization;
 
 import io.tidemark.common.runtime.config.ConfigLoader;
 import io.tidemark.common.runtime.config.InvalidConfigException;
-import io.tidemark.common.runtime.config.JobArgs;
 import io.tidemark.common.runtime.config.TidemarkConfig;
 import java.io.Serializable;
 import java.time.Duration;
@@ -60,10 +59,6 @@ public final class SessionizationConfig implements Serializable {
     }
 
     /** From {@code main}'s arguments: {@code [--config FILE] [--set key=value]...}. */
-    public static SessionizationConfig fromArgs(String... args) {
-        return from(ConfigLoader.load(JobArgs.parse(args), options()));
-    }
-
     /** From flat key/values (tests, the CLI). */
     public static SessionizationConfig fromMap(Map<String, String> values) {
         return from(ConfigLoader.validate(values, options(), System.getenv()));

@@ -1,18 +1,17 @@
 package io.tidemark.jobs.sessionization;
 
-import io.tidemark.common.runtime.config.TidemarkEnvironment;
 import io.tidemark.common.runtime.ingest.InputTap;
+import io.tidemark.common.runtime.job.JobLauncher;
 import io.tidemark.common.runtime.job.JobTopic;
 import io.tidemark.common.runtime.job.TidemarkJob;
 import java.util.List;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Entry point of the sessionization job: arguments → config → environment → topology → execute.
+ * Entry point of the sessionization job ({@link JobLauncher}: arguments → config → environment →
+ * topology → execute), and what tools need to know to run it ({@link TidemarkJob}).
  *
  * <pre>
  *   flink run -c io.tidemark.jobs.sessionization.SessionizationJob tidemark-job-sessionization.jar \
@@ -21,14 +20,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class SessionizationJob implements TidemarkJob {
 
-    private static final Logger LOG = LoggerFactory.getLogger(SessionizationJob.class);
-
     public static void main(String[] args) throws Exception {
-        SessionizationConfig config = SessionizationConfig.fromArgs(args);
-        LOG.info("Starting {}", config);
-        StreamExecutionEnvironment env = TidemarkEnvironment.create(config.common());
-        SessionizationTopology.wire(env, config);
-        env.execute("tidemark-" + config.common().jobName());
+        JobLauncher.run(new SessionizationJob(), args);
     }
 
     @Override

@@ -33,7 +33,7 @@ public final class SessionizationUids {
         List<String> uids = new ArrayList<>(IngestStage.uids(JOB, INPUT));
         uids.addAll(List.of(PAYLOAD, DEDUP, SESSIONS));
         for (String sink : List.of(SINK_SESSIONS, SINK_LATE, SINK_DLQ)) {
-            uids.add(OutputSink.uid(JOB, sink));
+            uids.addAll(OutputSink.uids(JOB, sink));
         }
         return List.copyOf(uids);
     }

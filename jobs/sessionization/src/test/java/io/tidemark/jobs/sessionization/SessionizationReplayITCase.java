@@ -8,6 +8,7 @@ import io.tidemark.common.local.replay.ReplayResult;
 import io.tidemark.common.runtime.config.ExecutionMode;
 import io.tidemark.common.testing.TidemarkMiniCluster;
 import io.tidemark.common.testing.scenario.FreshBroker;
+import io.tidemark.jobs.sessionization.reference.SessionReferenceModel;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -19,8 +20,12 @@ class SessionizationReplayITCase {
 
     @RegisterExtension static final MiniClusterExtension FLINK = TidemarkMiniCluster.extension();
 
+    /**
+     * The README's example file through {@code Replay} (the path {@code tidemark replay} takes):
+     * exactly the sessions the reference model derives from the same lines, in both modes.
+     */
     @Test
-    void exampleClicksGiveTheirSessionsInBothModes() throws Exception {
+    void exampleClicksGiveTheReferenceSessionsInBothModes() throws Exception {
         Map<String, List<String>> input =
                 Replay.readInputs(
                         new SessionizationJob(), Path.of("../../sample-data/clicks-example.jsonl"));
@@ -31,9 +36,14 @@ class SessionizationReplayITCase {
                         new SessionizationJob(),
                         input,
                         ReplayOptions.defaults().withMode(ExecutionMode.BATCH));
-        streaming.outputs().get("output").forEach(System.out::println);
-        System.out.println(streaming.metrics());
-        assertThat(streaming.outputs().get("output")).hasSize(4);
+        SessionReferenceModel.Result expected =
+                SessionReferenceModel.withDefaults()
+                        .run(input.get("clicks"), ReplayOptions.defaults().partitions());
+
+        assertThat(expected.output()).as("sessions of the example").hasSize(4);
+        assertThat(streaming.outputs().get("output")).isEqualTo(expected.output());
+        assertThat(streaming.late()).isEmpty();
+        assertThat(streaming.dlq()).isEmpty();
         assertThat(batch).isEqualTo(streaming);
     }
 }

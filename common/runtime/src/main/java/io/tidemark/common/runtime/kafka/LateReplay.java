@@ -103,8 +103,12 @@ public final class LateReplay {
         }
     }
 
-    /** A LATE envelope of the input topic back into the record it carried. */
-    private static final class ToInputRecord<T extends SpecificRecordBase>
+    /**
+     * A LATE envelope of the input topic back into the record it carried, at its original
+     * partition, offset and record timestamp; anything else (another topic, another reason, a value
+     * that does not decode or has no event time) is skipped.
+     */
+    static final class ToInputRecord<T extends SpecificRecordBase>
             extends RichFlatMapFunction<ErrorEnvelope, InputRecord<T>> {
         private static final long serialVersionUID = 1L;
         private final RecordSpec<T> spec;

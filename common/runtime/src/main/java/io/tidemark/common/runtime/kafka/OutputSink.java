@@ -1,6 +1,7 @@
 package io.tidemark.common.runtime.kafka;
 
 import io.tidemark.common.runtime.config.DeliveryGuarantee;
+import java.util.List;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamSink;
@@ -39,8 +40,18 @@ public record OutputSink<T>(
         return written.sinkTo(sink).uid(uid(uidPrefix, name)).name("write " + topic);
     }
 
-    /** The uid of a sink named {@code name}: {@code <job>.sink.<name>}, for uid manifests. */
+    /** The uid of a sink named {@code name}: {@code <job>.sink.<name>}. */
     public static String uid(String job, String name) {
         return job + ".sink." + name;
+    }
+
+    /**
+     * The uids a sink named {@code name} adds to a graph, for uid manifests: its writer ({@link
+     * #uid}) and the committer Flink derives from it ({@code Sink Committer: <uid>}), which holds
+     * the committables of transactions not yet committed.
+     */
+    public static List<String> uids(String job, String name) {
+        String writer = uid(job, name);
+        return List.of(writer, "Sink Committer: " + writer);
     }
 }

@@ -49,6 +49,23 @@ class ConfigLoaderTest {
         assertThat(config.lateTopic()).isEqualTo("sessionization-late");
     }
 
+    /** Failure injection is wrapped around a job by tests, never switched on by configuration. */
+    @Test
+    void noTestOnlyKeyIsAccepted() {
+        assertThat(TidemarkOptions.all())
+                .extracting(ConfigOption::key)
+                .noneMatch(key -> key.startsWith("chaos."));
+        assertThatThrownBy(
+                        () ->
+                                load(
+                                        "--set",
+                                        "kafka.bootstrap.servers=broker:9092",
+                                        "--set",
+                                        "chaos.failures=3"))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("Unknown configuration key 'chaos.failures'");
+    }
+
     @Test
     void unknownKeyFailsNamingTheKeyAndTheKnownKeys() {
         assertThatThrownBy(() -> load("--set", "event-time.out-of-order=2 s"))

@@ -10,7 +10,9 @@ import io.tidemark.common.local.replay.Replay;
 import io.tidemark.common.local.replay.ReplayOptions;
 import io.tidemark.common.local.replay.ReplayResult;
 import io.tidemark.common.runtime.config.ExecutionMode;
+import io.tidemark.common.runtime.config.TidemarkConfig;
 import io.tidemark.common.runtime.ingest.InputTap;
+import io.tidemark.common.runtime.job.JobTopic;
 import io.tidemark.common.runtime.job.TidemarkJob;
 import io.tidemark.common.testing.TidemarkMiniCluster;
 import io.tidemark.common.testing.live.LiveJobs;
@@ -181,12 +183,11 @@ public abstract class FailuresAndUpgradesSuite {
                         client,
                         () -> LiveJobs.allRunning(LiveJobs.graph(cluster, id)));
                 for (int s = 0; s < slices.size(); s++) {
-                    int before = counter.total(live.resultTopics());
                     live.load(slices.get(s), "slice " + s);
-                    live.await(
-                            "committed results to grow past " + before + " after slice " + s,
-                            client,
-                            () -> counter.total(live.resultTopics()) > before);
+                    // Kill only once the slice is in state and in a completed checkpoint, so that
+                    // every loss has state to restore (results may not be due yet: a session
+                    // closes only when the watermark passes its end).
+                    live.await("slice " + s + " read and checkpointed", client, live::consumed);
                     if (killed.size() < TM_LOSSES) {
                         int attempt = LiveJobs.maxAttempt(LiveJobs.graph(cluster, id));
                         killed.add(LiveJobs.replaceTaskManagerOf(cluster, id));
@@ -487,6 +488,14 @@ public abstract class FailuresAndUpgradesSuite {
 
         List<String> resultTopics() {
             return topics.results();
+        }
+
+        /** Every input record written so far is read and covered by a completed checkpoint. */
+        boolean consumed() throws Exception {
+            return LiveJobs.consumedAndCheckpointed(
+                    kafka.admin(),
+                    TidemarkConfig.from(conf, subject.job().name()).groupId(),
+                    subject.job().inputs(conf).stream().map(JobTopic::topic).toList());
         }
 
         void await(String what, JobClient client, LiveJobs.Check condition) throws Exception {

@@ -40,11 +40,14 @@ import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.taskexecutor.TaskExecutor;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TransactionListing;
 import org.apache.kafka.clients.admin.TransactionState;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
@@ -55,6 +58,42 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * records per key, open transactions).
  */
 public final class LiveJobs {
+
+    /**
+     * True once the consumer group {@code groupId} has committed the end offset of every partition
+     * of {@code topics}: Tidemark's sources commit offsets when a checkpoint completes, so
+     * everything written so far has been read and is covered by a completed checkpoint.
+     */
+    public static boolean consumedAndCheckpointed(
+            Admin admin, String groupId, Collection<String> topics) throws Exception {
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        admin.describeTopics(topics)
+                .allTopicNames()
+                .get(30, TimeUnit.SECONDS)
+                .forEach(
+                        (topic, description) ->
+                                description
+                                        .partitions()
+                                        .forEach(
+                                                p ->
+                                                        latest.put(
+                                                                new TopicPartition(
+                                                                        topic, p.partition()),
+                                                                OffsetSpec.latest())));
+        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> end =
+                admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS);
+        Map<TopicPartition, OffsetAndMetadata> committed =
+                admin.listConsumerGroupOffsets(groupId)
+                        .partitionsToOffsetAndMetadata()
+                        .get(30, TimeUnit.SECONDS);
+        return end.entrySet().stream()
+                .allMatch(
+                        e ->
+                                e.getValue().offset() == 0
+                                        || (committed.get(e.getKey()) != null
+                                                && committed.get(e.getKey()).offset()
+                                                        >= e.getValue().offset()));
+    }
 
     /** Transaction states that mean a transaction is still open on the broker. */
     public static final Set<TransactionState> OPEN =

@@ -1,19 +1,9 @@
 package io.tidemark.jobs.revenue.functions;
 
-import java.util.HashMap;
-import java.util.Map;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
 
 /** The constant-size state of one window: its group and three exact sums. */
-public class RevenueSums {
-
-    public String category;
-    public String region;
-    public String currency;
-    public long orders;
-    public long units;
-    public long revenueMinor;
+public class RevenueSums extends GroupTotals {
 
     public RevenueSums() {}
 
@@ -47,13 +37,6 @@ public class RevenueSums {
     }
 
     public static TypeInformation<RevenueSums> typeInfo() {
-        Map<String, TypeInformation<?>> fields = new HashMap<>();
-        fields.put("category", Types.STRING);
-        fields.put("region", Types.STRING);
-        fields.put("currency", Types.STRING);
-        fields.put("orders", Types.LONG);
-        fields.put("units", Types.LONG);
-        fields.put("revenueMinor", Types.LONG);
-        return Types.POJO(RevenueSums.class, fields);
+        return typeInfo(RevenueSums.class);
     }
 }

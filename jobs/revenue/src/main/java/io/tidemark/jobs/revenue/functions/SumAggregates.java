@@ -1,18 +1,11 @@
 package io.tidemark.jobs.revenue.functions;
 
 import io.tidemark.common.schemas.RevenueAggregate;
-import org.apache.flink.api.common.functions.AggregateFunction;
 
 /** Incremental sums of the rollup windows over finer window results. */
-public final class SumAggregates
-        implements AggregateFunction<RevenueAggregate, RevenueSums, RevenueSums> {
+public final class SumAggregates extends SumsOf<RevenueAggregate> {
 
     private static final long serialVersionUID = 1L;
-
-    @Override
-    public RevenueSums createAccumulator() {
-        return new RevenueSums();
-    }
 
     @Override
     public RevenueSums add(RevenueAggregate a, RevenueSums sums) {
@@ -23,15 +16,5 @@ public final class SumAggregates
                 a.getOrders(),
                 a.getUnits(),
                 a.getRevenueMinor());
-    }
-
-    @Override
-    public RevenueSums getResult(RevenueSums sums) {
-        return sums;
-    }
-
-    @Override
-    public RevenueSums merge(RevenueSums a, RevenueSums b) {
-        return RevenueSums.merge(a, b);
     }
 }

@@ -1,0 +1,146 @@
+package io.tidemark.common.runtime.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tidemark.common.runtime.record.ErrorEnvelopes;
+import io.tidemark.common.runtime.record.InputRecord;
+import io.tidemark.common.runtime.record.RecordKind;
+import io.tidemark.common.runtime.record.RecordSpec;
+import io.tidemark.common.schemas.Click;
+import io.tidemark.common.schemas.ClickType;
+import io.tidemark.common.schemas.ErrorEnvelope;
+import io.tidemark.common.schemas.ReasonCode;
+import io.tidemark.common.schemas.SingleObjectCodec;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import org.apache.flink.streaming.api.operators.StreamFlatMap;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code --include-late} turns the live job's LATE envelopes back into input records: driven by a
+ * harness, only LATE envelopes of the input's own topic come back, each exactly as it was read
+ * (partition, offset, record timestamp, key, payload, event time), and nothing else does.
+ */
+class LateReplayTest {
+
+    private static final Instant T0 = Instant.parse("2026-11-01T10:00:00Z");
+
+    /** Clicks, with their event time where the job finds it. */
+    static final class Clicks implements RecordSpec<Click> {
+        @Override
+        public Class<Click> type() {
+            return Click.class;
+        }
+
+        @Override
+        public Long eventTime(Click click) {
+            return click.getEventTime() == null ? null : click.getEventTime().toEpochMilli();
+        }
+    }
+
+    private OneInputStreamOperatorTestHarness<ErrorEnvelope, InputRecord<Click>> harness;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        harness =
+                new OneInputStreamOperatorTestHarness<>(
+                        new StreamFlatMap<>(
+                                new LateReplay.ToInputRecord<>(new Clicks(), "clicks")));
+        harness.open();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        harness.close();
+    }
+
+    private static Click click(String eventId, Instant eventTime) {
+        return Click.newBuilder()
+                .setEventId(eventId)
+                .setUserId("u-1")
+                .setEventTime(eventTime)
+                .setType(ClickType.PAGE_VIEW)
+                .setPage("/home")
+                .build();
+    }
+
+    /** The envelope the live job wrote for a record read at {@code partition/offset}. */
+    private static ErrorEnvelope envelope(
+            String topic, int partition, long offset, ReasonCode reason, byte[] value) {
+        InputRecord<Click> read = new InputRecord<>();
+        read.topic = topic;
+        read.partition = partition;
+        read.offset = offset;
+        read.recordTimestamp = T0.toEpochMilli() + offset;
+        read.key = "u-1".getBytes(StandardCharsets.UTF_8);
+        read.value = value;
+        return ErrorEnvelopes.of(read, reason, reason.name(), "sessionization");
+    }
+
+    private static byte[] encoded(Click click) {
+        return SingleObjectCodec.of(Click.class).encode(click);
+    }
+
+    private void push(ErrorEnvelope envelope) throws Exception {
+        harness.processElement(new StreamRecord<>(envelope));
+    }
+
+    @Test
+    void lateEnvelopeOfTheInputComesBackAsTheRecordItCarried() throws Exception {
+        Click late = click("c-7", T0.minusSeconds(10));
+        push(envelope("clicks", 3, 41, ReasonCode.LATE, encoded(late)));
+
+        List<InputRecord<Click>> out = harness.extractOutputValues();
+        assertThat(out).hasSize(1);
+        InputRecord<Click> record = out.get(0);
+        assertThat(record.topic).isEqualTo("clicks");
+        assertThat(record.partition).isEqualTo(3);
+        assertThat(record.offset).isEqualTo(41);
+        assertThat(record.recordTimestamp).isEqualTo(T0.toEpochMilli() + 41);
+        assertThat(new String(record.key, StandardCharsets.UTF_8)).isEqualTo("u-1");
+        assertThat(record.kind).isEqualTo(RecordKind.DATA);
+        assertThat(record.payload).isEqualTo(late);
+        assertThat(record.eventTime).isEqualTo(late.getEventTime().toEpochMilli());
+    }
+
+    @Test
+    void otherTopicsOtherReasonsAndUndecodableValuesAreSkipped() throws Exception {
+        byte[] value = encoded(click("c-1", T0));
+        push(envelope("other-topic", 0, 1, ReasonCode.LATE, value));
+        push(envelope("clicks", 0, 2, ReasonCode.INVALID_FIELD, value));
+        push(
+                envelope(
+                        "clicks",
+                        0,
+                        3,
+                        ReasonCode.LATE,
+                        "not avro".getBytes(StandardCharsets.UTF_8)));
+        push(envelope("clicks", 0, 4, ReasonCode.LATE, null));
+        push(envelope("clicks", 0, 5, ReasonCode.LATE, encoded(click("c-2", null))));
+
+        assertThat(harness.extractOutputValues()).isEmpty();
+    }
+
+    @Test
+    void lateRecordsComeBackInTheOrderTheirEnvelopesAreRead() throws Exception {
+        for (int offset = 0; offset < 100; offset++) {
+            push(
+                    envelope(
+                            "clicks",
+                            offset % 4,
+                            offset,
+                            ReasonCode.LATE,
+                            encoded(click("c-" + offset, T0.plusMillis(offset)))));
+        }
+
+        assertThat(harness.extractOutputValues())
+                .extracting(r -> r.offset)
+                .containsExactlyElementsOf(
+                        java.util.stream.LongStream.range(0, 100).boxed().toList());
+    }
+}
