@@ -1,10 +1,9 @@
 package io.tidemark.jobs.enrichment;
 
-import io.tidemark.common.joins.EnrichmentInputs;
+import io.tidemark.common.joins.JoinStageJob;
 import io.tidemark.common.runtime.ingest.InputTap;
 import io.tidemark.common.runtime.job.JobLauncher;
 import io.tidemark.common.runtime.job.JobTopic;
-import io.tidemark.common.runtime.job.TidemarkJob;
 import java.util.List;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
@@ -12,14 +11,14 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * Entry point of the enrichment job ({@link JobLauncher}: arguments → config → environment →
- * topology → execute), and what tools need to know to run it ({@link TidemarkJob}).
+ * topology → execute), and what tools need to know to run it ({@code TidemarkJob}).
  *
  * <pre>
  *   flink run -c io.tidemark.jobs.enrichment.EnrichmentJob tidemark-job-enrichment.jar \
  *       --set kafka.bootstrap.servers=broker:9092 [--config enrichment.yaml] [--set key=value]...
  * </pre>
  */
-public final class EnrichmentJob implements TidemarkJob {
+public final class EnrichmentJob extends JoinStageJob {
 
     public static void main(String[] args) throws Exception {
         JobLauncher.run(new EnrichmentJob(), args);
@@ -33,11 +32,6 @@ public final class EnrichmentJob implements TidemarkJob {
     @Override
     public List<ConfigOption<?>> options() {
         return EnrichmentConfig.options();
-    }
-
-    @Override
-    public List<JobTopic> inputs(Configuration conf) {
-        return EnrichmentInputs.from(conf).topics();
     }
 
     @Override

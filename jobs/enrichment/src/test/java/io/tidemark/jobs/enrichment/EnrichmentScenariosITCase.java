@@ -4,49 +4,27 @@ import static io.tidemark.common.testing.scenario.SampleScenarios.lines;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.tidemark.common.runtime.config.ExecutionMode;
+import io.tidemark.common.runtime.job.TidemarkJob;
 import io.tidemark.common.schemas.AvroJson;
-import io.tidemark.common.testing.TidemarkMiniCluster;
-import io.tidemark.common.testing.scenario.Comparison;
 import io.tidemark.common.testing.scenario.EnvelopeReader;
 import io.tidemark.common.testing.scenario.SampleScenarios;
-import io.tidemark.common.testing.scenario.ScenarioRun;
+import io.tidemark.common.testing.scenario.ScenarioSuite;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
-import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.assertj.core.api.SoftAssertions;
+import java.util.Map;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Runs the real enrichment job over every scenario in {@code sample-data/enrichment/} and compares
- * what it committed with the hand-worked expectations next to the input:
- *
- * <ul>
- *   <li>{@code orders.jsonl}, {@code products.jsonl}, {@code customers.jsonl}: the three inputs,
- *       each written in file order to its 2-partition topic;
- *   <li>{@code expected.jsonl}: the {@code orders-enriched} output, canonical JSON sorted by
- *       orderId, compared line by line;
- *   <li>{@code expected-late.jsonl} / {@code expected-dlq.jsonl}: one {@code
- *       {"offset":…,"partition":…,"reasonCode":…,"topic":…}} per envelope; only these four fields
- *       of the envelopes are compared (the message and the base64 bytes are not hand-written), as
- *       lists sorted by topic, partition and offset. A missing file means the topic must stay
- *       empty.
- * </ul>
- *
- * <p>Each scenario runs in STREAMING (bounded at the offsets latest at start) and in BATCH: the
- * determinism contract says the mode does not change the output. Replay creates topics with fixed
- * names, so each run gets its own embedded broker. Tests run with the module directory as working
- * directory.
+ * The enrichment job over every scenario in {@code sample-data/enrichment/} ({@link
+ * ScenarioSuite}): {@code orders.jsonl}, {@code products.jsonl}, {@code customers.jsonl} each
+ * written in file order to its 2-partition topic; {@code expected.jsonl} the {@code
+ * orders-enriched} output sorted by orderId; late and DLQ envelopes as {@code
+ * {"offset":…,"partition":…,"reasonCode":…,"topic":…}}.
  */
-class EnrichmentScenariosITCase {
-
-    @RegisterExtension static final MiniClusterExtension FLINK = TidemarkMiniCluster.extension();
+class EnrichmentScenariosITCase extends ScenarioSuite {
 
     static final SampleScenarios SCENARIOS =
             SampleScenarios.of("enrichment", EnvelopeReader.withTopics());
@@ -63,26 +41,19 @@ class EnrichmentScenariosITCase {
 
     static final List<String> INPUTS = List.of("orders", "products", "customers");
 
-    /** Every scenario in both execution modes: the expectations do not depend on the mode. */
-    static Stream<Object[]> runs() {
-        return SCENARIOS.runs();
+    @Override
+    protected SampleScenarios scenarios() {
+        return SCENARIOS;
     }
 
-    @ParameterizedTest(name = "{0} ({1})")
-    @MethodSource("runs")
-    void jobCommitsTheHandWorkedExpectation(String scenario, ExecutionMode mode) throws Exception {
-        ScenarioRun run = SCENARIOS.run(EnrichmentJob::new, scenario, mode);
-        SoftAssertions soft = new SoftAssertions();
-        for (Comparison c :
-                List.of(
-                        run.output("output", "orders-enriched", "expected.jsonl"),
-                        run.late("enrichment-late"),
-                        run.dlq("enrichment-dlq"))) {
-            soft.assertThat(c.actual())
-                    .as("%s", c.description())
-                    .containsExactlyElementsOf(c.expected());
-        }
-        soft.assertAll();
+    @Override
+    protected Supplier<? extends TidemarkJob> job() {
+        return EnrichmentJob::new;
+    }
+
+    @Override
+    protected Map<String, String> expectedFiles() {
+        return Map.of("output", "expected.jsonl");
     }
 
     /** Cheap checks of the sample data itself, so a broken scenario fails before any job runs. */
@@ -93,19 +64,8 @@ class EnrichmentScenariosITCase {
         for (String scenario : present) {
             Path dir = SCENARIOS.dir(scenario);
             assertThat(dir.resolve("README.md")).as(scenario).isRegularFile();
-            assertThat(dir.resolve("expected.jsonl")).as(scenario).isRegularFile();
             for (String input : INPUTS) {
-                Path file = dir.resolve(input + ".jsonl");
-                assertThat(file).as(scenario).isRegularFile();
-                for (String line : lines(file)) {
-                    JsonNode node = AvroJson.MAPPER.readTree(line);
-                    assertThat(node.path("_partition").isInt())
-                            .as("%s/%s: every line sets _partition: %s", scenario, input, line)
-                            .isTrue();
-                    assertThat(node.get("_partition").asInt())
-                            .as("%s/%s: 2 partitions per topic: %s", scenario, input, line)
-                            .isBetween(0, 1);
-                }
+                assertPinsPartitions(scenario, dir.resolve(input + ".jsonl"), 2);
             }
             // The output is keyed by orderId: two orders with one id would make it depend on
             // which was written last.
@@ -119,19 +79,8 @@ class EnrichmentScenariosITCase {
             assertThat(inputOrderIds)
                     .as("%s: orderIds in orders.jsonl are unique", scenario)
                     .doesNotHaveDuplicates();
-            List<String> expected = lines(dir.resolve("expected.jsonl"));
-            List<String> orderIds = new ArrayList<>();
-            for (String line : expected) {
-                JsonNode node = AvroJson.MAPPER.readTree(line);
-                assertThat(AvroJson.canonical(node))
-                        .as("%s: expected.jsonl lines are canonical JSON", scenario)
-                        .isEqualTo(line);
-                orderIds.add(node.get("orderId").asText());
-            }
-            assertThat(orderIds).as("%s: expected.jsonl sorted by orderId", scenario).isSorted();
-            for (Comparison c : SCENARIOS.errorFilesCanonicalAndSorted(scenario)) {
-                assertThat(c.actual()).as("%s", c.description()).isEqualTo(c.expected());
-            }
+            assertExpectedFilesCanonicalAndSortedBy(
+                    scenario, order -> order.get("orderId").asText());
         }
     }
 }

@@ -1,10 +1,9 @@
 package io.tidemark.jobs.revenue;
 
-import io.tidemark.common.joins.EnrichmentInputs;
+import io.tidemark.common.joins.JoinStageJob;
 import io.tidemark.common.runtime.ingest.InputTap;
 import io.tidemark.common.runtime.job.JobLauncher;
 import io.tidemark.common.runtime.job.JobTopic;
-import io.tidemark.common.runtime.job.TidemarkJob;
 import java.util.List;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
@@ -12,14 +11,14 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * Entry point of the revenue job ({@link JobLauncher}: arguments → config → environment → topology
- * → execute), and what tools need to know to run it ({@link TidemarkJob}).
+ * → execute), and what tools need to know to run it ({@code TidemarkJob}).
  *
  * <pre>
  *   flink run -c io.tidemark.jobs.revenue.RevenueJob tidemark-job-revenue.jar \
  *       --set kafka.bootstrap.servers=broker:9092 [--config revenue.yaml] [--set key=value]...
  * </pre>
  */
-public final class RevenueJob implements TidemarkJob {
+public final class RevenueJob extends JoinStageJob {
 
     public static void main(String[] args) throws Exception {
         JobLauncher.run(new RevenueJob(), args);
@@ -33,11 +32,6 @@ public final class RevenueJob implements TidemarkJob {
     @Override
     public List<ConfigOption<?>> options() {
         return RevenueConfig.options();
-    }
-
-    @Override
-    public List<JobTopic> inputs(Configuration conf) {
-        return EnrichmentInputs.from(conf).topics();
     }
 
     @Override

@@ -93,15 +93,7 @@ public final class RevenueReferenceModel {
         SortedMap<String, String> byKey = new TreeMap<>();
         for (String line : outputLines) {
             try {
-                var n = AvroJson.MAPPER.readTree(line);
-                String key =
-                        n.get("category").asText()
-                                + "|"
-                                + n.get("region").asText()
-                                + "|"
-                                + n.get("currency").asText()
-                                + "|"
-                                + n.get("windowStart").asText();
+                String key = outputKey(AvroJson.MAPPER.readTree(line));
                 if (byKey.put(key, line) != null) {
                     throw new IllegalStateException("two results for key " + key);
                 }
@@ -110,6 +102,17 @@ public final class RevenueReferenceModel {
             }
         }
         return byKey;
+    }
+
+    /** The output key of a result line: {@code category|region|currency|windowStart}. */
+    public static String outputKey(com.fasterxml.jackson.databind.JsonNode n) {
+        return n.get("category").asText()
+                + "|"
+                + n.get("region").asText()
+                + "|"
+                + n.get("currency").asText()
+                + "|"
+                + n.get("windowStart").asText();
     }
 
     private record Group(String category, String region, String currency, long windowStart) {}
