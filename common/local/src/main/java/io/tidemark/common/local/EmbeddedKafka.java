@@ -1,18 +1,39 @@
 package io.tidemark.common.local;
 
+import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.common.test.KafkaClusterTestKit;
-import org.apache.kafka.common.test.TestKitNodes;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.metadata.storage.Formatter;
+import org.apache.kafka.server.common.MetadataVersion;
 
 /**
- * An in-process KRaft Kafka with one combined broker + controller node, for tests and the demo.
+ * An in-process KRaft Kafka with one combined broker + controller node, for the demo, the CLI's
+ * local runs and the tests. It is Kafka's own server ({@code KafkaRaftServer}, what {@code
+ * kafka.Kafka} runs), formatted and started the way {@code kafka-storage format} and {@code
+ * kafka-server-start} do, on loopback ports of its own and a fresh temporary directory; no test
+ * kit.
  *
  * <p>Retention is off ({@code log.retention.ms=-1}) because sample data and backfills carry old
  * event times as record timestamps, which a default broker would delete right away. Topics are
@@ -20,41 +41,74 @@ import org.apache.kafka.common.test.TestKitNodes;
  */
 public final class EmbeddedKafka implements AutoCloseable {
 
-    /** KafkaClusterTestKit names its executor threads so (checked against 4.2.0). */
-    private static final String TEST_KIT_THREAD_PREFIX = "kafka-cluster-test-kit-";
+    private static final int NODE_ID = 1;
+    private static final String CONTROLLER_LISTENER = "CONTROLLER";
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
 
-    private final KafkaClusterTestKit cluster;
+    private final KafkaRaftServer server;
+    private final Path dir;
+    private final String bootstrapServers;
     private Admin admin;
 
-    private EmbeddedKafka(KafkaClusterTestKit cluster) {
-        this.cluster = cluster;
+    private EmbeddedKafka(KafkaRaftServer server, Path dir, String bootstrapServers) {
+        this.server = server;
+        this.dir = dir;
+        this.bootstrapServers = bootstrapServers;
     }
 
-    /** Starts a broker with the Tidemark test defaults. */
+    /** Starts a broker with the Tidemark defaults. */
     public static EmbeddedKafka start() {
         return start(Map.of());
     }
 
-    /** Starts a broker with the Tidemark test defaults, overridden by {@code brokerProps}. */
+    /** Starts a broker with the Tidemark defaults, overridden by {@code brokerProps}. */
     public static EmbeddedKafka start(Map<String, String> brokerProps) {
-        KafkaClusterTestKit cluster = null;
+        Path dir = null;
+        KafkaRaftServer server = null;
         try {
-            TestKitNodes nodes =
-                    new TestKitNodes.Builder()
-                            .setCombined(true)
-                            .setNumBrokerNodes(1)
-                            .setNumControllerNodes(1)
-                            .build();
-            KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes);
-            defaultBrokerProps().forEach(builder::setConfigProp);
-            brokerProps.forEach(builder::setConfigProp);
-            cluster = builder.build();
-            formatQuietly(cluster);
-            cluster.startup();
-            cluster.waitForReadyBrokers();
-            return new EmbeddedKafka(cluster);
+            dir = Files.createTempDirectory("tidemark-kafka");
+            String logDir = dir.resolve("logs").toString();
+            int brokerPort = freePort();
+            int controllerPort = freePort();
+            Map<String, String> props = new HashMap<>();
+            props.put("process.roles", "broker,controller");
+            props.put("node.id", Integer.toString(NODE_ID));
+            props.put("controller.quorum.voters", NODE_ID + "@127.0.0.1:" + controllerPort);
+            props.put(
+                    "listeners",
+                    "PLAINTEXT://127.0.0.1:"
+                            + brokerPort
+                            + ","
+                            + CONTROLLER_LISTENER
+                            + "://127.0.0.1:"
+                            + controllerPort);
+            props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
+            props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+            props.put("controller.listener.names", CONTROLLER_LISTENER);
+            props.put("inter.broker.listener.name", "PLAINTEXT");
+            props.put("log.dirs", logDir);
+            props.put("metadata.log.dir", logDir);
+            props.putAll(defaultBrokerProps());
+            props.putAll(brokerProps);
+            KafkaConfig config = new KafkaConfig(props, false);
+
+            new Formatter()
+                    .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
+                    .setNodeId(NODE_ID)
+                    .setClusterId(Uuid.randomUuid().toString())
+                    .setDirectories(List.of(logDir))
+                    .setMetadataLogDirectory(logDir)
+                    .setControllerListenerName(CONTROLLER_LISTENER)
+                    .setReleaseVersion(MetadataVersion.latestProduction())
+                    .run();
+
+            server = new KafkaRaftServer(config, Time.SYSTEM);
+            server.startup();
+            EmbeddedKafka kafka = new EmbeddedKafka(server, dir, "127.0.0.1:" + brokerPort);
+            kafka.awaitReady();
+            return kafka;
         } catch (Exception e) {
-            closeQuietly(cluster);
+            stopQuietly(server, dir);
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
@@ -62,47 +116,30 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
-    /**
-     * Formats the storage directories. Kafka's formatter prints two lines to {@code System.out}
-     * (from the test kit's own threads) that would clutter test and demo output; those threads'
-     * output is dropped while formatting, other threads' output passes through.
-     */
-    private static void formatQuietly(KafkaClusterTestKit cluster) throws Exception {
-        synchronized (System.class) {
-            PrintStream original = System.out;
-            System.setOut(
-                    new PrintStream(
-                            new OutputStream() {
-                                @Override
-                                public void write(int b) {
-                                    if (!isTestKitThread()) {
-                                        original.write(b);
-                                    }
-                                }
-
-                                @Override
-                                public void write(byte[] b, int off, int len) {
-                                    if (!isTestKitThread()) {
-                                        original.write(b, off, len);
-                                    }
-                                }
-
-                                @Override
-                                public void flush() {
-                                    original.flush();
-                                }
-                            },
-                            true));
+    /** Waits until the broker is registered and answers metadata requests. */
+    private void awaitReady() throws Exception {
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        while (true) {
             try {
-                cluster.format();
-            } finally {
-                System.setOut(original);
+                if (!admin().describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty()) {
+                    return;
+                }
+            } catch (ExecutionException | TimeoutException notYet) {
+                // not up yet: ask again below, until the deadline
             }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(
+                        "no broker registered within " + READY_TIMEOUT + " at " + bootstrapServers);
+            }
+            Thread.sleep(50); // re-check a condition
         }
     }
 
-    private static boolean isTestKitThread() {
-        return Thread.currentThread().getName().startsWith(TEST_KIT_THREAD_PREFIX);
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        }
     }
 
     /** The broker settings every embedded broker gets (see the class comment for why). */
@@ -120,7 +157,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     public String bootstrapServers() {
-        return cluster.bootstrapServers();
+        return bootstrapServers;
     }
 
     /** Properties with just {@code bootstrap.servers}, a fresh copy each call. */
@@ -163,20 +200,28 @@ public final class EmbeddedKafka implements AutoCloseable {
             admin.close(Duration.ofSeconds(5));
             admin = null;
         }
-        closeQuietly(cluster);
+        stopQuietly(server, dir);
     }
 
-    private static void closeQuietly(KafkaClusterTestKit cluster) {
-        if (cluster == null) {
-            return;
-        }
-        try {
-            cluster.close();
-        } catch (Exception e) {
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
+    private static void stopQuietly(KafkaRaftServer server, Path dir) {
+        if (server != null) {
+            try {
+                server.shutdown();
+                server.awaitShutdown();
+            } catch (RuntimeException e) {
+                // Shutting down can fail on an already deleted log dir; nothing to do.
             }
-            // Shutting down a test broker can fail on an already deleted log dir; nothing to do.
+        }
+        if (dir != null) {
+            deleteQuietly(dir);
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
+            // a temporary directory: the OS cleans up what is left
         }
     }
 }
