@@ -27,9 +27,9 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
@@ -52,12 +52,7 @@ final class BackfillCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
-    @Parameters(
-            index = "0",
-            paramLabel = "JOB",
-            completionCandidates = JobRegistry.Names.class,
-            description = "The job: ${COMPLETION-CANDIDATES}.")
-    String job;
+    @Mixin JobParameter job;
 
     @Option(
             names = "--bootstrap",
@@ -129,7 +124,7 @@ final class BackfillCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        TidemarkJob tidemarkJob = job();
+        TidemarkJob tidemarkJob = job.job();
         CliOptions.atLeast(spec, "--parallelism", parallelism, 1);
         if (suffix.isBlank()) {
             throw CliOptions.invalid(
@@ -196,14 +191,6 @@ final class BackfillCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
-    }
-
-    private TidemarkJob job() {
-        try {
-            return JobRegistry.byName(job);
-        } catch (IllegalArgumentException e) {
-            throw CliOptions.invalid(spec, e.getMessage());
-        }
     }
 
     private Configuration configuration(TidemarkJob tidemarkJob) {

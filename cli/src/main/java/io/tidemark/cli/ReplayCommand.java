@@ -13,9 +13,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
@@ -35,21 +35,9 @@ final class ReplayCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
-    @Parameters(
-            index = "0",
-            paramLabel = "JOB",
-            completionCandidates = JobRegistry.Names.class,
-            description = "The job: ${COMPLETION-CANDIDATES}.")
-    String job;
+    @Mixin JobParameter job;
 
-    @Option(
-            names = "--input",
-            required = true,
-            paramLabel = "FILE|DIR",
-            description =
-                    "A JSON Lines file (jobs with one input) or a directory with <input>.jsonl per"
-                            + " input topic.")
-    Path input;
+    @Mixin InputOption input;
 
     @Option(
             names = "--output",
@@ -87,22 +75,12 @@ final class ReplayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        TidemarkJob tidemarkJob;
-        try {
-            tidemarkJob = JobRegistry.byName(job);
-        } catch (IllegalArgumentException e) {
-            throw CliOptions.invalid(spec, e.getMessage());
-        }
+        TidemarkJob tidemarkJob = job.job();
         CliOptions.atLeast(spec, "--partitions", partitions, 1);
         CliOptions.atLeast(spec, "--parallelism", parallelism, 1);
         ReplayOptions options =
                 new ReplayOptions(partitions, parallelism, executionMode(), overrides);
-        Map<String, List<String>> inputs;
-        try {
-            inputs = Replay.readInputs(tidemarkJob, input);
-        } catch (IllegalArgumentException e) {
-            throw CliOptions.invalid(spec, e.getMessage());
-        }
+        Map<String, List<String>> inputs = input.read(tidemarkJob);
 
         PrintWriter out = spec.commandLine().getOut();
         out.printf(

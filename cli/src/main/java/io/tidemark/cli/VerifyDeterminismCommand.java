@@ -1,18 +1,16 @@
 package io.tidemark.cli;
 
 import io.tidemark.common.local.replay.DeterminismSuite;
-import io.tidemark.common.local.replay.Replay;
 import io.tidemark.common.runtime.job.TidemarkJob;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
@@ -34,19 +32,9 @@ final class VerifyDeterminismCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
-    @Parameters(
-            index = "0",
-            paramLabel = "JOB",
-            completionCandidates = JobRegistry.Names.class,
-            description = "The job: ${COMPLETION-CANDIDATES}.")
-    String job;
+    @Mixin JobParameter job;
 
-    @Option(
-            names = "--input",
-            required = true,
-            paramLabel = "FILE|DIR",
-            description = "As for replay.")
-    Path input;
+    @Mixin InputOption input;
 
     @Option(names = "--partitions", defaultValue = "2", description = "Default: ${DEFAULT-VALUE}.")
     int partitions;
@@ -63,14 +51,8 @@ final class VerifyDeterminismCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        TidemarkJob tidemarkJob;
-        Map<String, List<String>> inputs;
-        try {
-            tidemarkJob = JobRegistry.byName(job);
-            inputs = Replay.readInputs(tidemarkJob, input);
-        } catch (IllegalArgumentException e) {
-            throw CliOptions.invalid(spec, e.getMessage());
-        }
+        TidemarkJob tidemarkJob = job.job();
+        Map<String, List<String>> inputs = input.read(tidemarkJob);
         CliOptions.atLeast(spec, "--partitions", partitions, 1);
         CliOptions.atLeast(spec, "--failures", failures, 0);
         PrintWriter out = spec.commandLine().getOut();

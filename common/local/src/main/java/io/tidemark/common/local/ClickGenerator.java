@@ -363,35 +363,24 @@ public final class ClickGenerator {
     private record Emitted(String line, long eventTime) {}
 
     /** What to generate; immutable, built with {@link #builder()}. */
-    public static final class Spec {
-        private final long seed;
+    public static final class Spec extends GeneratorSpec {
         private final int events;
         private final int users;
-        private final int products;
-        private final int partitions;
-        private final Instant start;
         private final long boundMs;
         private final double fractionWithinBound;
         private final double fractionLate;
         private final double fractionDuplicates;
         private final int badPerReason;
-        private final boolean heartbeats;
-        private final long heartbeatGapMs;
 
         private Spec(Builder b) {
-            this.seed = b.seed;
+            super(b);
             this.events = b.events;
             this.users = b.users;
-            this.products = b.products;
-            this.partitions = b.partitions;
-            this.start = b.start;
             this.boundMs = b.boundMs;
             this.fractionWithinBound = b.fractionWithinBound;
             this.fractionLate = b.fractionLate;
             this.fractionDuplicates = b.fractionDuplicates;
             this.badPerReason = b.badPerReason;
-            this.heartbeats = b.heartbeats;
-            this.heartbeatGapMs = b.heartbeatGapMs;
         }
 
         public static Builder builder() {
@@ -400,23 +389,19 @@ public final class ClickGenerator {
 
         public Builder toBuilder() {
             return new Builder()
-                    .seed(seed)
+                    .seed(seed())
                     .events(events)
                     .users(users)
-                    .products(products)
-                    .partitions(partitions)
-                    .start(start)
+                    .products(products())
+                    .partitions(partitions())
+                    .start(start())
                     .boundMs(boundMs)
                     .fractionWithinBound(fractionWithinBound)
                     .fractionLate(fractionLate)
                     .fractionDuplicates(fractionDuplicates)
                     .badPerReason(badPerReason)
-                    .heartbeats(heartbeats)
-                    .heartbeatGapMs(heartbeatGapMs);
-        }
-
-        public long seed() {
-            return seed;
+                    .heartbeats(heartbeats())
+                    .heartbeatGapMs(heartbeatGapMs());
         }
 
         /** Distinct valid clicks; duplicates, bad records and heartbeats come on top. */
@@ -426,19 +411,6 @@ public final class ClickGenerator {
 
         public int users() {
             return users;
-        }
-
-        /** Size of the product catalog clicks refer to ({@code p-0001} …). */
-        public int products() {
-            return products;
-        }
-
-        public int partitions() {
-            return partitions;
-        }
-
-        public Instant start() {
-            return start;
         }
 
         /** The out-of-orderness bound B of the lateness rule, in milliseconds. */
@@ -462,29 +434,14 @@ public final class ClickGenerator {
             return badPerReason;
         }
 
-        public boolean heartbeats() {
-            return heartbeats;
-        }
-
-        /** How far past the largest valid event time the closing heartbeats are. */
-        public long heartbeatGapMs() {
-            return heartbeatGapMs;
-        }
-
         @Override
         public String toString() {
-            return "ClickGenerator.Spec{seed="
-                    + seed
+            return "ClickGenerator.Spec{"
+                    + commonFields()
                     + ", events="
                     + events
                     + ", users="
                     + users
-                    + ", products="
-                    + products
-                    + ", partitions="
-                    + partitions
-                    + ", start="
-                    + start
                     + ", boundMs="
                     + boundMs
                     + ", fractionWithinBound="
@@ -495,33 +452,25 @@ public final class ClickGenerator {
                     + fractionDuplicates
                     + ", badPerReason="
                     + badPerReason
-                    + ", heartbeats="
-                    + heartbeats
-                    + ", heartbeatGapMs="
-                    + heartbeatGapMs
                     + "}";
         }
 
         /** Defaults: seed 1, 1000 events, 50 users, 100 products, 2 partitions, B = 2 s. */
-        public static final class Builder {
-            private long seed = 1;
+        public static final class Builder extends GeneratorSpec.Builder<Builder> {
             private int events = 1000;
             private int users = 50;
-            private int products = 100;
-            private int partitions = 2;
-            private Instant start = DEFAULT_START;
             private long boundMs = 2000;
             private double fractionWithinBound = 0.2;
             private double fractionLate = 0.02;
             private double fractionDuplicates = 0.01;
             private int badPerReason = 0;
-            private boolean heartbeats = true;
-            private long heartbeatGapMs = Duration.ofHours(1).toMillis();
 
-            private Builder() {}
+            private Builder() {
+                super(100, Duration.ofHours(1).toMillis());
+            }
 
-            public Builder seed(long seed) {
-                this.seed = seed;
+            @Override
+            protected Builder self() {
                 return this;
             }
 
@@ -532,21 +481,6 @@ public final class ClickGenerator {
 
             public Builder users(int users) {
                 this.users = users;
-                return this;
-            }
-
-            public Builder products(int products) {
-                this.products = products;
-                return this;
-            }
-
-            public Builder partitions(int partitions) {
-                this.partitions = partitions;
-                return this;
-            }
-
-            public Builder start(Instant start) {
-                this.start = start;
                 return this;
             }
 
@@ -575,33 +509,18 @@ public final class ClickGenerator {
                 return this;
             }
 
-            public Builder heartbeats(boolean heartbeats) {
-                this.heartbeats = heartbeats;
-                return this;
-            }
-
-            public Builder heartbeatGapMs(long gapMs) {
-                this.heartbeatGapMs = gapMs;
-                return this;
-            }
-
             /**
              * @throws IllegalArgumentException naming the first invalid setting
              */
             public Spec build() {
+                validateCommon();
                 Validation.atLeast("events", events, 0);
                 Validation.atLeast("users", users, 1);
-                Validation.atLeast("products", products, 1);
-                Validation.atLeast("partitions", partitions, 1);
                 Validation.atLeast("boundMs", boundMs, 0);
                 Validation.fraction("fractionWithinBound", fractionWithinBound);
                 Validation.fraction("fractionLate", fractionLate);
                 Validation.fraction("fractionDuplicates", fractionDuplicates);
                 Validation.atLeast("badPerReason", badPerReason, 0);
-                Validation.atLeast("heartbeatGapMs", heartbeatGapMs, 1);
-                if (start == null) {
-                    throw new IllegalArgumentException("start must be set");
-                }
                 if (fractionLate + fractionWithinBound > 1.0) {
                     throw new IllegalArgumentException(
                             "fractionLate + fractionWithinBound must be at most 1, got "

@@ -54,7 +54,7 @@ public final class CommittedReader {
             String bootstrapServers, String topic, Properties extra, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         try (KafkaConsumer<byte[], byte[]> consumer =
-                new KafkaConsumer<>(consumerProps(bootstrapServers, extra))) {
+                new KafkaConsumer<>(consumerProperties(bootstrapServers, extra))) {
             List<TopicPartition> partitions = partitionsOf(consumer, topic, timeout);
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
@@ -95,9 +95,10 @@ public final class CommittedReader {
         Properties uncommitted = new Properties();
         uncommitted.setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
         try (KafkaConsumer<byte[], byte[]> committed =
-                        new KafkaConsumer<>(consumerProps(bootstrapServers, new Properties()));
+                        new KafkaConsumer<>(
+                                consumerProperties(bootstrapServers, new Properties()));
                 KafkaConsumer<byte[], byte[]> all =
-                        new KafkaConsumer<>(consumerProps(bootstrapServers, uncommitted))) {
+                        new KafkaConsumer<>(consumerProperties(bootstrapServers, uncommitted))) {
             List<TopicPartition> partitions = new ArrayList<>();
             for (String topic : topics) {
                 partitions.addAll(partitionsOf(committed, topic, timeout));
@@ -233,7 +234,11 @@ public final class CommittedReader {
         return lines.stream().map(KeyedLine::line).toList();
     }
 
-    private static Properties consumerProps(String bootstrapServers, Properties extra) {
+    /**
+     * Properties of a consumer that reads only committed records (read_committed), as raw bytes,
+     * and commits nothing: how every tool and test looks at what a job committed.
+     */
+    public static Properties consumerProperties(String bootstrapServers, Properties extra) {
         Properties props = new Properties();
         if (extra != null) {
             props.putAll(extra);

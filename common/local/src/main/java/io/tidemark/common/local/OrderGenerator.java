@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tidemark.common.schemas.AvroJson;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -236,29 +235,18 @@ public final class OrderGenerator {
     private record Change(long tsMs, String op, ObjectNode before, ObjectNode after) {}
 
     /** What to generate; immutable, built with {@link #builder()}. */
-    public static final class Spec {
-        private final long seed;
+    public static final class Spec extends GeneratorSpec {
         private final int orders;
         private final int customers;
-        private final int products;
-        private final int partitions;
-        private final Instant start;
         private final int productUpdates;
         private final int customerUpdates;
-        private final boolean heartbeats;
-        private final long heartbeatGapMs;
 
         private Spec(Builder b) {
-            this.seed = b.seed;
+            super(b);
             this.orders = b.orders;
             this.customers = b.customers;
-            this.products = b.products;
-            this.partitions = b.partitions;
-            this.start = b.start;
             this.productUpdates = b.productUpdates;
             this.customerUpdates = b.customerUpdates;
-            this.heartbeats = b.heartbeats;
-            this.heartbeatGapMs = b.heartbeatGapMs;
         }
 
         public static Builder builder() {
@@ -267,20 +255,16 @@ public final class OrderGenerator {
 
         public Builder toBuilder() {
             return new Builder()
-                    .seed(seed)
+                    .seed(seed())
                     .orders(orders)
                     .customers(customers)
-                    .products(products)
-                    .partitions(partitions)
-                    .start(start)
+                    .products(products())
+                    .partitions(partitions())
+                    .start(start())
                     .productUpdates(productUpdates)
                     .customerUpdates(customerUpdates)
-                    .heartbeats(heartbeats)
-                    .heartbeatGapMs(heartbeatGapMs);
-        }
-
-        public long seed() {
-            return seed;
+                    .heartbeats(heartbeats())
+                    .heartbeatGapMs(heartbeatGapMs());
         }
 
         public int orders() {
@@ -291,19 +275,6 @@ public final class OrderGenerator {
             return customers;
         }
 
-        /** Products in the snapshot; a few more are created (and some deleted) later. */
-        public int products() {
-            return products;
-        }
-
-        public int partitions() {
-            return partitions;
-        }
-
-        public Instant start() {
-            return start;
-        }
-
         public int productUpdates() {
             return productUpdates;
         }
@@ -312,31 +283,19 @@ public final class OrderGenerator {
             return customerUpdates;
         }
 
-        public boolean heartbeats() {
-            return heartbeats;
-        }
-
-        public long heartbeatGapMs() {
-            return heartbeatGapMs;
-        }
-
         /** Defaults: seed 1, 200 orders, 50 customers, 20 products, 2 partitions. */
-        public static final class Builder {
-            private long seed = 1;
+        public static final class Builder extends GeneratorSpec.Builder<Builder> {
             private int orders = 200;
             private int customers = 50;
-            private int products = 20;
-            private int partitions = 2;
-            private Instant start = ClickGenerator.DEFAULT_START;
             private int productUpdates = 20;
             private int customerUpdates = 10;
-            private boolean heartbeats = true;
-            private long heartbeatGapMs = Duration.ofHours(2).toMillis();
 
-            private Builder() {}
+            private Builder() {
+                super(20, Duration.ofHours(2).toMillis());
+            }
 
-            public Builder seed(long seed) {
-                this.seed = seed;
+            @Override
+            protected Builder self() {
                 return this;
             }
 
@@ -350,21 +309,6 @@ public final class OrderGenerator {
                 return this;
             }
 
-            public Builder products(int products) {
-                this.products = products;
-                return this;
-            }
-
-            public Builder partitions(int partitions) {
-                this.partitions = partitions;
-                return this;
-            }
-
-            public Builder start(Instant start) {
-                this.start = start;
-                return this;
-            }
-
             public Builder productUpdates(int count) {
                 this.productUpdates = count;
                 return this;
@@ -375,30 +319,15 @@ public final class OrderGenerator {
                 return this;
             }
 
-            public Builder heartbeats(boolean heartbeats) {
-                this.heartbeats = heartbeats;
-                return this;
-            }
-
-            public Builder heartbeatGapMs(long gapMs) {
-                this.heartbeatGapMs = gapMs;
-                return this;
-            }
-
             /**
              * @throws IllegalArgumentException naming the first invalid setting
              */
             public Spec build() {
+                validateCommon();
                 Validation.atLeast("orders", orders, 0);
                 Validation.atLeast("customers", customers, 1);
-                Validation.atLeast("products", products, 1);
-                Validation.atLeast("partitions", partitions, 1);
                 Validation.atLeast("productUpdates", productUpdates, 0);
                 Validation.atLeast("customerUpdates", customerUpdates, 0);
-                Validation.atLeast("heartbeatGapMs", heartbeatGapMs, 1);
-                if (start == null) {
-                    throw new IllegalArgumentException("start must be set");
-                }
                 return new Spec(this);
             }
         }

@@ -16,6 +16,7 @@ import io.tidemark.common.runtime.config.TidemarkConfig;
 import io.tidemark.common.runtime.config.TidemarkEnvironment;
 import io.tidemark.common.runtime.job.JobTopic;
 import io.tidemark.common.testing.TidemarkMiniCluster;
+import io.tidemark.common.testing.live.LiveJobs;
 import io.tidemark.jobs.enrichment.reference.Differences;
 import io.tidemark.jobs.enrichment.reference.EnrichmentReferenceModel;
 import io.tidemark.jobs.enrichment.reference.Envelopes;
@@ -26,7 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.minicluster.MiniCluster;
@@ -34,14 +34,6 @@ import org.apache.flink.runtime.testutils.CommonTestUtils;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -300,48 +292,26 @@ class EnrichmentDeterminismITCase {
                         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
                 return run;
             } finally {
-                cancel(client);
+                LiveJobs.cancelQuietly(client);
             }
         }
     }
 
     /** Waits until the job's checkpointed source offsets have reached the end of a loaded topic. */
+    /** Waits until the job has read {@code loaded}'s topic to its end and checkpointed it. */
     private static void awaitConsumed(
             EmbeddedKafka kafka, String groupId, LoadResult loaded, JobClient client, String role)
             throws Exception {
-        Admin admin = kafka.admin();
-        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-        loaded.recordsPerPartition()
-                .keySet()
-                .forEach(
-                        p ->
-                                latest.put(
-                                        new TopicPartition(loaded.topic(), p),
-                                        OffsetSpec.latest()));
-        Map<TopicPartition, Long> ends = new HashMap<>();
-        admin.listOffsets(latest).all().get().forEach((tp, info) -> ends.put(tp, info.offset()));
-        awaitCondition(
-                "the job to consume " + role + " (end offsets " + ends + ")",
+        LiveJobs.await(
+                "the job to consume " + role,
+                LIVE_DEADLINE,
                 client,
-                () -> {
-                    Map<TopicPartition, OffsetAndMetadata> committed =
-                            admin.listConsumerGroupOffsets(groupId)
-                                    .partitionsToOffsetAndMetadata()
-                                    .get();
-                    for (Map.Entry<TopicPartition, Long> end : ends.entrySet()) {
-                        OffsetAndMetadata at = committed.get(end.getKey());
-                        if (at == null || at.offset() < end.getValue()) {
-                            return false;
-                        }
-                    }
-                    return true;
-                });
+                () ->
+                        LiveJobs.consumedAndCheckpointed(
+                                kafka.admin(), groupId, List.of(loaded.topic())));
     }
 
-    /**
-     * Reads the output, late and DLQ topics read_committed until each holds the expected number of
-     * records. The consumer's poll blocks until records arrive, so there is no sleeping.
-     */
+    /** Waits until each topic of {@code expected} has that many committed records. */
     private static void awaitCommitted(
             String bootstrap,
             Map<String, Integer> expected,
@@ -349,97 +319,13 @@ class EnrichmentDeterminismITCase {
             List<String> loadOrder,
             long seed)
             throws Exception {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
-                ByteArrayDeserializer.class.getName());
-        props.put(
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
-                ByteArrayDeserializer.class.getName());
-        Map<String, Integer> seen = new HashMap<>();
-        expected.keySet().forEach(topic -> seen.put(topic, 0));
-        long deadline = System.nanoTime() + LIVE_DEADLINE.toNanos();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            for (String topic : expected.keySet()) {
-                for (int p = 0; p < PARTITIONS; p++) {
-                    partitions.add(new TopicPartition(topic, p));
-                }
-            }
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            while (!reached(seen, expected)) {
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError(
-                            "live run "
-                                    + loadOrder
-                                    + " (seed "
-                                    + seed
-                                    + "): committed "
-                                    + seen
-                                    + " within "
-                                    + LIVE_DEADLINE
-                                    + ", expected "
-                                    + expected);
-                }
-                failIfTerminal(client);
-                for (ConsumerRecord<byte[], byte[]> record :
-                        consumer.poll(Duration.ofMillis(500))) {
-                    seen.merge(record.topic(), 1, Integer::sum);
-                }
-            }
-        }
-    }
-
-    private static boolean reached(Map<String, Integer> seen, Map<String, Integer> expected) {
-        for (Map.Entry<String, Integer> e : expected.entrySet()) {
-            if (seen.get(e.getKey()) < e.getValue()) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** Polls {@code condition} until it holds; fails on the deadline or when the job ends. */
-    private static void awaitCondition(String what, JobClient client, CommonCheck condition)
-            throws Exception {
-        long deadline = System.nanoTime() + LIVE_DEADLINE.toNanos();
-        CommonTestUtils.waitUntilCondition(
-                () -> {
-                    if (System.nanoTime() > deadline) {
-                        throw new AssertionError(
-                                "timed out after " + LIVE_DEADLINE + " waiting for " + what);
-                    }
-                    failIfTerminal(client);
-                    return condition.holds();
-                },
-                100L);
-    }
-
-    private interface CommonCheck {
-        boolean holds() throws Exception;
-    }
-
-    private static void failIfTerminal(JobClient client) throws Exception {
-        JobStatus status = client.getJobStatus().get(30, TimeUnit.SECONDS);
-        if (status.isGloballyTerminalState()) {
-            throw new AssertionError("the live job ended early: " + status);
-        }
-    }
-
-    private static void cancel(JobClient client) throws Exception {
-        JobStatus status = client.getJobStatus().get(30, TimeUnit.SECONDS);
-        if (!status.isGloballyTerminalState()) {
-            client.cancel().get(60, TimeUnit.SECONDS);
-        }
-        try {
-            client.getJobExecutionResult().get(60, TimeUnit.SECONDS);
-        } catch (Exception expected) {
-            // a cancelled job completes its result exceptionally
+        try (LiveJobs.CommittedCounter counter =
+                new LiveJobs.CommittedCounter(bootstrap, expected.keySet(), PARTITIONS)) {
+            LiveJobs.await(
+                    "live run " + loadOrder + " (seed " + seed + ") to commit " + expected,
+                    LIVE_DEADLINE,
+                    client,
+                    () -> LiveJobs.reached(counter.counts(), expected));
         }
     }
 }

@@ -1,9 +1,7 @@
 package io.tidemark.common.runtime.kafka;
 
-import io.tidemark.common.runtime.config.InvalidConfigException;
 import java.io.Serializable;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
@@ -22,26 +20,9 @@ public record StartPosition(Kind kind, Instant at) implements Serializable {
             "earliest, latest, committed, or an ISO-8601 instant such as 2026-11-01T00:00:00Z";
 
     public static StartPosition parse(String key, String text) {
-        switch (text.strip().toLowerCase(java.util.Locale.ROOT)) {
-            case "earliest":
-                return new StartPosition(Kind.EARLIEST, null);
-            case "latest":
-                return new StartPosition(Kind.LATEST, null);
-            case "committed":
-                return new StartPosition(Kind.COMMITTED, null);
-            default:
-                try {
-                    return new StartPosition(Kind.TIMESTAMP, Instant.parse(text.strip()));
-                } catch (DateTimeParseException e) {
-                    throw new InvalidConfigException(
-                            "Invalid value '"
-                                    + text
-                                    + "' for configuration key '"
-                                    + key
-                                    + "': expected "
-                                    + ACCEPTED);
-                }
-        }
+        PositionText.Parsed<Kind> parsed =
+                PositionText.parse(key, text, Kind.class, Kind.TIMESTAMP, ACCEPTED);
+        return new StartPosition(parsed.kind(), parsed.at());
     }
 
     public OffsetsInitializer toOffsetsInitializer() {

@@ -1,9 +1,7 @@
 package io.tidemark.common.runtime.kafka;
 
-import io.tidemark.common.runtime.config.InvalidConfigException;
 import java.io.Serializable;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 
 /**
@@ -24,24 +22,9 @@ public record StopPosition(Kind kind, Instant at) implements Serializable {
             "none, latest, or an ISO-8601 instant such as 2026-11-02T00:00:00Z";
 
     public static StopPosition parse(String key, String text) {
-        switch (text.strip().toLowerCase(java.util.Locale.ROOT)) {
-            case "none":
-                return new StopPosition(Kind.NONE, null);
-            case "latest":
-                return new StopPosition(Kind.LATEST, null);
-            default:
-                try {
-                    return new StopPosition(Kind.TIMESTAMP, Instant.parse(text.strip()));
-                } catch (DateTimeParseException e) {
-                    throw new InvalidConfigException(
-                            "Invalid value '"
-                                    + text
-                                    + "' for configuration key '"
-                                    + key
-                                    + "': expected "
-                                    + ACCEPTED);
-                }
-        }
+        PositionText.Parsed<Kind> parsed =
+                PositionText.parse(key, text, Kind.class, Kind.TIMESTAMP, ACCEPTED);
+        return new StopPosition(parsed.kind(), parsed.at());
     }
 
     public boolean isBounded() {

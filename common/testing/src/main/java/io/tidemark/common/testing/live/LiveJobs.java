@@ -44,12 +44,10 @@ import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TransactionListing;
 import org.apache.kafka.clients.admin.TransactionState;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * What the failure and upgrade tests need around a job they drive themselves: starting it
@@ -325,17 +323,9 @@ public final class LiveJobs {
         private final Map<String, Integer> counts = new HashMap<>();
 
         public CommittedCounter(String bootstrap, Collection<String> topics, int partitions) {
-            Properties props = new Properties();
-            props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-            props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-            props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-            props.put(
-                    ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
-                    ByteArrayDeserializer.class.getName());
-            props.put(
-                    ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
-                    ByteArrayDeserializer.class.getName());
-            consumer = new KafkaConsumer<>(props);
+            consumer =
+                    new KafkaConsumer<>(
+                            CommittedReader.consumerProperties(bootstrap, new Properties()));
             List<TopicPartition> assigned = new ArrayList<>();
             for (String topic : topics) {
                 counts.put(topic, 0);
@@ -478,8 +468,10 @@ public final class LiveJobs {
             if (!status.isGloballyTerminalState()) {
                 client.cancel().get(60, TimeUnit.SECONDS);
             }
+            // Until the job has ended, its slots are not free for the next one.
+            client.getJobExecutionResult().get(60, TimeUnit.SECONDS);
         } catch (Exception e) {
-            // the job is gone already; nothing left to clean up
+            // the job is gone already (a cancelled job's result completes exceptionally)
         }
     }
 
