@@ -163,8 +163,8 @@ class ManifestsTest {
     void valuesOfTheWrongTypeOrOutsideTheEnumAreRejected() {
         ObjectNode deployment = flinkDeployment(jobs().get(0)).deepCopy();
         ObjectNode spec = (ObjectNode) deployment.path("spec");
-        // The 1.10 CRD stops at v1_20: why the manifests say v1_20 for a Flink 2.2 image.
-        spec.put("flinkVersion", "v2_2");
+        // No operator knows this version: the enum must reject it.
+        spec.put("flinkVersion", "v1_99");
         // flinkConfiguration is a map of strings: an unquoted number is not one.
         ((ObjectNode) spec.path("flinkConfiguration")).put("parallelism.default", 2);
         ((ObjectNode) spec.path("job")).put("upgradeMode", "savepoints");
@@ -260,7 +260,7 @@ class ManifestsTest {
         assertThat(jobSpec.path("allowNonRestoredState").isBoolean()).isTrue();
         assertThat(jobSpec.path("allowNonRestoredState").asBoolean()).isFalse();
         assertThat(text(spec, "mode")).isEqualTo("native");
-        assertThat(text(spec, "flinkVersion")).isEqualTo("v1_20");
+        assertThat(text(spec, "flinkVersion")).isEqualTo(flinkVersionOfTheBuild());
     }
 
     @TestFactory
@@ -384,6 +384,34 @@ class ManifestsTest {
         }
     }
 
+    /**
+     * The operator picks config keys, REST calls and the name of the configuration file it writes
+     * from {@code flinkVersion}; for anything below {@code v2_0} it writes {@code flink-conf.yaml},
+     * which Flink 2.x does not read. So every FlinkDeployment names the Flink of the build.
+     */
+    @Test
+    void flinkVersionOfEveryDeploymentIsTheFlinkVersionOfTheBuild() {
+        List<JsonNode> deployments =
+                manifestFiles().stream()
+                        .flatMap(p -> readAll(p).stream())
+                        .filter(d -> "FlinkDeployment".equals(text(d, "kind")))
+                        .collect(Collectors.toList());
+        assertThat(deployments).hasSize(1 + jobs().size());
+        assertThat(deployments)
+                .allSatisfy(
+                        d ->
+                                assertThat(text(d.path("spec"), "flinkVersion"))
+                                        .as("flinkVersion of %s", text(d.path("metadata"), "name"))
+                                        .isEqualTo(flinkVersionOfTheBuild()));
+    }
+
+    /** {@code <flink.version>} 2.2.0 in the root pom → {@code v2_2}. */
+    private static String flinkVersionOfTheBuild() {
+        String version = match(read(ROOT.resolve("pom.xml")), "<flink.version>([^<]+)<");
+        String[] parts = version.split("\\.");
+        return "v" + parts[0] + "_" + parts[1];
+    }
+
     @Test
     void imageIsTheFlinkVersionOfTheBuild() {
         String flinkVersion = match(read(ROOT.resolve("pom.xml")), "<flink.version>([^<]+)<");
@@ -432,6 +460,7 @@ class ManifestsTest {
                         continue;
                     }
                     ObjectNode schema = version.path("schema").path("openAPIV3Schema").deepCopy();
+                    addFlinkVersions(schema);
                     addObjectMeta(schema);
                     strict(schema);
                     schemas.put(
@@ -445,6 +474,21 @@ class ManifestsTest {
             }
             assertThat(schemas).containsKey("flink.apache.org/v1beta1/FlinkDeployment");
             return schemas;
+        }
+
+        /**
+         * The Flink versions the 1.10 CRD does not know yet and operator 1.13's CRD adds (its
+         * {@code helm/flink-kubernetes-operator/crds/}): 1.10 is the newest operator API artifact
+         * on Maven Central, and its {@code flinkVersion} enum stops at {@code v1_20}. Everything
+         * else is validated against 1.10 as shipped.
+         */
+        private static void addFlinkVersions(ObjectNode schema) {
+            JsonNode flinkVersion = schema.path("properties").path("spec").path("properties");
+            if (flinkVersion.path("flinkVersion").path("enum") instanceof ArrayNode values) {
+                for (String version : List.of("v2_0", "v2_1", "v2_2")) {
+                    values.add(version);
+                }
+            }
         }
 
         /**
