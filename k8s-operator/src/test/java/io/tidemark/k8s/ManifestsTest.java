@@ -672,13 +672,21 @@ class ManifestsTest {
         return strings(readAll(kustomization).get(0).path("resources"));
     }
 
-    /** Keys declared with ConfigOptions.key("...") in the sources the job is built from. */
+    /**
+     * Keys declared with ConfigOptions.key("...") in the sources the job is built from: its module
+     * and the common/ libraries its pom depends on (the runtime's keys, the join stage's topics).
+     */
     private static Set<String> declaredConfigKeys(String job) throws IOException {
         List<Path> sources = new ArrayList<>();
-        sources.add(ROOT.resolve("common/runtime/src/main/java"));
         sources.add(ROOT.resolve("jobs/" + job + "/src/main/java"));
-        if (job.equals("revenue")) {
-            sources.add(ROOT.resolve("jobs/enrichment/src/main/java")); // the reused join stage
+        Matcher library =
+                Pattern.compile("<artifactId>tidemark-([a-z-]+)</artifactId>")
+                        .matcher(read(ROOT.resolve("jobs/" + job + "/pom.xml")));
+        while (library.find()) {
+            Path dir = ROOT.resolve("common/" + library.group(1) + "/src/main/java");
+            if (Files.isDirectory(dir)) {
+                sources.add(dir);
+            }
         }
         Pattern key = Pattern.compile("ConfigOptions\\s*\\.key\\(\\s*\"([^\"]+)\"");
         Set<String> keys = new TreeSet<>();

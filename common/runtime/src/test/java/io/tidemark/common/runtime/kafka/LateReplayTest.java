@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tidemark.common.runtime.record.ErrorEnvelopes;
 import io.tidemark.common.runtime.record.InputRecord;
 import io.tidemark.common.runtime.record.RecordKind;
-import io.tidemark.common.runtime.record.RecordSpec;
+import io.tidemark.common.runtime.record.TestClicks;
 import io.tidemark.common.schemas.Click;
 import io.tidemark.common.schemas.ClickType;
 import io.tidemark.common.schemas.ErrorEnvelope;
@@ -30,19 +30,6 @@ class LateReplayTest {
 
     private static final Instant T0 = Instant.parse("2026-11-01T10:00:00Z");
 
-    /** Clicks, with their event time where the job finds it. */
-    static final class Clicks implements RecordSpec<Click> {
-        @Override
-        public Class<Click> type() {
-            return Click.class;
-        }
-
-        @Override
-        public Long eventTime(Click click) {
-            return click.getEventTime() == null ? null : click.getEventTime().toEpochMilli();
-        }
-    }
-
     private OneInputStreamOperatorTestHarness<ErrorEnvelope, InputRecord<Click>> harness;
 
     @BeforeEach
@@ -50,7 +37,7 @@ class LateReplayTest {
         harness =
                 new OneInputStreamOperatorTestHarness<>(
                         new StreamFlatMap<>(
-                                new LateReplay.ToInputRecord<>(new Clicks(), "clicks")));
+                                new LateReplay.ToInputRecord<>(new TestClicks(), "clicks")));
         harness.open();
     }
 

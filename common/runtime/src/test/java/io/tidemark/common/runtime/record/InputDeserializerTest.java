@@ -19,26 +19,8 @@ class InputDeserializerTest {
     private static final Instant T0 = Instant.parse("2026-11-01T10:00:00Z");
     private static final byte[] KEY = "u-1".getBytes(StandardCharsets.UTF_8);
 
-    /** Clicks whose event id must not be empty. */
-    static final class NonEmptyEventIdClicks implements RecordSpec<Click> {
-        @Override
-        public Class<Click> type() {
-            return Click.class;
-        }
-
-        @Override
-        public Long eventTime(Click click) {
-            return click.getEventTime() == null ? null : click.getEventTime().toEpochMilli();
-        }
-
-        @Override
-        public String invalidFieldMessage(Click click) {
-            return click.getEventId().isEmpty() ? "eventId is empty" : null;
-        }
-    }
-
     private final InputDeserializer<Click> deserializer =
-            new InputDeserializer<>(new NonEmptyEventIdClicks(), ValidationSettings.defaults());
+            new InputDeserializer<>(new TestClicks(), ValidationSettings.defaults());
 
     private static Click click(String eventId, Instant eventTime) {
         return Click.newBuilder()
@@ -135,7 +117,7 @@ class InputDeserializerTest {
     void skewBehindIsCheckedOnlyWhenConfigured() {
         InputDeserializer<Click> strict =
                 new InputDeserializer<>(
-                        new NonEmptyEventIdClicks(), new ValidationSettings(3_600_000, 60_000));
+                        new TestClicks(), new ValidationSettings(3_600_000, 60_000));
         ConsumerRecord<byte[], byte[]> old =
                 new ConsumerRecord<>(
                         "clicks", 0, 0L, KEY, encode(click("c-1", T0.minusSeconds(61))));
