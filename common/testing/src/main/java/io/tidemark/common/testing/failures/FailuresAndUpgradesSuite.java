@@ -10,9 +10,7 @@ import io.tidemark.common.local.replay.Replay;
 import io.tidemark.common.local.replay.ReplayOptions;
 import io.tidemark.common.local.replay.ReplayResult;
 import io.tidemark.common.runtime.config.ExecutionMode;
-import io.tidemark.common.runtime.config.TidemarkConfig;
 import io.tidemark.common.runtime.ingest.InputTap;
-import io.tidemark.common.runtime.job.JobTopic;
 import io.tidemark.common.runtime.job.TidemarkJob;
 import io.tidemark.common.testing.TidemarkMiniCluster;
 import io.tidemark.common.testing.live.LiveJobs;
@@ -73,6 +71,7 @@ public abstract class FailuresAndUpgradesSuite {
     protected static final int FAILURES = 10;
     protected static final int TM_LOSSES = 5;
     private static final Duration STEP_DEADLINE = Duration.ofSeconds(90);
+    private static final long SLOW_STEP_MS = 1_000;
 
     /** The plain run of each subject, made once per test class. */
     private static final Map<Class<?>, Plain> PLAIN = new ConcurrentHashMap<>();
@@ -171,9 +170,9 @@ public abstract class FailuresAndUpgradesSuite {
     }
 
     /**
-     * After each of the first slices is read and covered by a checkpoint, the TaskManager running
-     * the job is replaced by a new one; the job fails over, restores its last checkpoint and must
-     * complete a new one before the next slice arrives.
+     * After each of the first slices is written and two checkpoints followed, the TaskManager
+     * running the job is replaced by a new one; the job fails over, restores its last checkpoint
+     * and must complete a new one before the next slice arrives.
      */
     @Test
     @Timeout(value = 4, unit = TimeUnit.MINUTES)
@@ -195,14 +194,27 @@ public abstract class FailuresAndUpgradesSuite {
                         client,
                         () -> LiveJobs.allRunning(LiveJobs.graph(cluster, id)));
                 for (int s = 0; s < slices.size(); s++) {
+                    long loadedAt = LiveJobs.completedCheckpoints(LiveJobs.graph(cluster, id));
                     live.load(slices.get(s), "slice " + s);
-                    // Kill only once the slice is in state and in a completed checkpoint, so that
-                    // every loss has state to restore (results may not be due yet: a session
-                    // closes only when the watermark passes its end).
-                    live.await("slice " + s + " read and checkpointed", client, live::consumed);
+                    // Kill once two checkpoints completed after the slice was written, so that
+                    // every loss has the slice's state to restore (results may not be due yet: a
+                    // session closes only when the watermark passes its end). Not the consumer
+                    // group's offsets: the source commits them lazily, measured ~10 s behind.
+                    live.await(
+                            "two checkpoints after slice " + s,
+                            client,
+                            () ->
+                                    LiveJobs.completedCheckpoints(LiveJobs.graph(cluster, id))
+                                            >= loadedAt + 2);
                     if (killed.size() < TM_LOSSES) {
                         int attempt = LiveJobs.maxAttempt(LiveJobs.graph(cluster, id));
+                        long replacing = System.nanoTime();
                         killed.add(LiveJobs.replaceTaskManagerOf(cluster, id));
+                        report(
+                                subject,
+                                "  TaskManager %d replaced in %d ms",
+                                killed.get(killed.size() - 1),
+                                millis(replacing));
                         live.await(
                                 "the job to run again after TaskManager loss " + killed.size(),
                                 client,
@@ -503,16 +515,14 @@ public abstract class FailuresAndUpgradesSuite {
             return topics.results();
         }
 
-        /** Every input record written so far is read and covered by a completed checkpoint. */
-        boolean consumed() throws Exception {
-            return LiveJobs.consumedAndCheckpointed(
-                    kafka.admin(),
-                    TidemarkConfig.from(conf, subject.job().name()).groupId(),
-                    subject.job().inputs(conf).stream().map(JobTopic::topic).toList());
-        }
-
         void await(String what, JobClient client, LiveJobs.Check condition) throws Exception {
+            long started = System.nanoTime();
             LiveJobs.await(what + " (" + seed(subject) + ")", STEP_DEADLINE, client, condition);
+            long waited = FailuresAndUpgradesSuite.millis(started);
+            if (waited >= SLOW_STEP_MS) {
+                // Where the time of a run goes, for whoever makes these tests faster.
+                report(subject, "  waited %d ms for %s", waited, what);
+            }
         }
 
         /** Waits until each topic has as many committed records as the plain run committed. */
