@@ -7,7 +7,6 @@ import io.tidemark.common.runtime.record.InputRecord;
 import io.tidemark.common.runtime.record.RecordKind;
 import io.tidemark.common.runtime.record.TestClicks;
 import io.tidemark.common.schemas.Click;
-import io.tidemark.common.schemas.ClickType;
 import io.tidemark.common.schemas.ErrorEnvelope;
 import io.tidemark.common.schemas.ReasonCode;
 import io.tidemark.common.schemas.SingleObjectCodec;
@@ -46,16 +45,6 @@ class LateReplayTest {
         harness.close();
     }
 
-    private static Click click(String eventId, Instant eventTime) {
-        return Click.newBuilder()
-                .setEventId(eventId)
-                .setUserId("u-1")
-                .setEventTime(eventTime)
-                .setType(ClickType.PAGE_VIEW)
-                .setPage("/home")
-                .build();
-    }
-
     /** The envelope the live job wrote for a record read at {@code partition/offset}. */
     private static ErrorEnvelope envelope(
             String topic, int partition, long offset, ReasonCode reason, byte[] value) {
@@ -79,7 +68,7 @@ class LateReplayTest {
 
     @Test
     void lateEnvelopeOfTheInputComesBackAsTheRecordItCarried() throws Exception {
-        Click late = click("c-7", T0.minusSeconds(10));
+        Click late = TestClicks.click("c-7", T0.minusSeconds(10));
         push(envelope("clicks", 3, 41, ReasonCode.LATE, encoded(late)));
 
         List<InputRecord<Click>> out = harness.extractOutputValues();
@@ -97,7 +86,7 @@ class LateReplayTest {
 
     @Test
     void otherTopicsOtherReasonsAndUndecodableValuesAreSkipped() throws Exception {
-        byte[] value = encoded(click("c-1", T0));
+        byte[] value = encoded(TestClicks.click("c-1", T0));
         push(envelope("other-topic", 0, 1, ReasonCode.LATE, value));
         push(envelope("clicks", 0, 2, ReasonCode.INVALID_FIELD, value));
         push(
@@ -108,7 +97,7 @@ class LateReplayTest {
                         ReasonCode.LATE,
                         "not avro".getBytes(StandardCharsets.UTF_8)));
         push(envelope("clicks", 0, 4, ReasonCode.LATE, null));
-        push(envelope("clicks", 0, 5, ReasonCode.LATE, encoded(click("c-2", null))));
+        push(envelope("clicks", 0, 5, ReasonCode.LATE, encoded(TestClicks.click("c-2", null))));
 
         assertThat(harness.extractOutputValues()).isEmpty();
     }
@@ -122,7 +111,7 @@ class LateReplayTest {
                             offset % 4,
                             offset,
                             ReasonCode.LATE,
-                            encoded(click("c-" + offset, T0.plusMillis(offset)))));
+                            encoded(TestClicks.click("c-" + offset, T0.plusMillis(offset)))));
         }
 
         assertThat(harness.extractOutputValues())

@@ -3,7 +3,6 @@ package io.tidemark.common.runtime.record;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tidemark.common.schemas.Click;
-import io.tidemark.common.schemas.ClickType;
 import io.tidemark.common.schemas.Heartbeat;
 import io.tidemark.common.schemas.Order;
 import io.tidemark.common.schemas.ReasonCode;
@@ -21,16 +20,6 @@ class InputDeserializerTest {
 
     private final InputDeserializer<Click> deserializer =
             new InputDeserializer<>(new TestClicks(), ValidationSettings.defaults());
-
-    private static Click click(String eventId, Instant eventTime) {
-        return Click.newBuilder()
-                .setEventId(eventId)
-                .setUserId("u-1")
-                .setEventTime(eventTime)
-                .setType(ClickType.PAGE_VIEW)
-                .setPage("/home")
-                .build();
-    }
 
     private static byte[] encode(Click click) {
         return SingleObjectCodec.of(Click.class).encode(click);
@@ -54,7 +43,8 @@ class InputDeserializerTest {
 
     @Test
     void validRecordKeepsItsCoordinatesAndEventTime() {
-        InputRecord<Click> r = classify(KEY, encode(click("c-1", T0)), T0.toEpochMilli());
+        InputRecord<Click> r =
+                classify(KEY, encode(TestClicks.click("c-1", T0)), T0.toEpochMilli());
 
         assertThat(r.kind).isEqualTo(RecordKind.DATA);
         assertThat(r.payload.getEventId()).isEqualTo("c-1");
@@ -90,25 +80,38 @@ class InputDeserializerTest {
 
     @Test
     void nullOrEmptyKeyIsMissingKey() {
-        assertThat(classify(null, encode(click("c-1", T0)), T0.toEpochMilli()).reason)
+        assertThat(classify(null, encode(TestClicks.click("c-1", T0)), T0.toEpochMilli()).reason)
                 .isEqualTo(ReasonCode.MISSING_KEY);
-        assertThat(classify(new byte[0], encode(click("c-1", T0)), T0.toEpochMilli()).reason)
+        assertThat(
+                        classify(
+                                        new byte[0],
+                                        encode(TestClicks.click("c-1", T0)),
+                                        T0.toEpochMilli())
+                                .reason)
                 .isEqualTo(ReasonCode.MISSING_KEY);
     }
 
     @Test
     void missingEventTimeIsMissingEventTime() {
-        assertThat(classify(KEY, encode(click("c-1", null)), T0.toEpochMilli()).reason)
+        assertThat(classify(KEY, encode(TestClicks.click("c-1", null)), T0.toEpochMilli()).reason)
                 .isEqualTo(ReasonCode.MISSING_EVENT_TIME);
     }
 
     @Test
     void eventTimeTooFarAheadOfRecordTimestampIsSkew() {
         long recordTs = T0.toEpochMilli();
-        assertThat(classify(KEY, encode(click("c-1", T0.plusSeconds(3600))), recordTs).kind)
+        assertThat(
+                        classify(
+                                        KEY,
+                                        encode(TestClicks.click("c-1", T0.plusSeconds(3600))),
+                                        recordTs)
+                                .kind)
                 .isEqualTo(RecordKind.DATA);
         InputRecord<Click> r =
-                classify(KEY, encode(click("c-1", T0.plusSeconds(3600).plusMillis(1))), recordTs);
+                classify(
+                        KEY,
+                        encode(TestClicks.click("c-1", T0.plusSeconds(3600).plusMillis(1))),
+                        recordTs);
         assertThat(r.reason).isEqualTo(ReasonCode.EVENT_TIME_SKEW);
         assertThat(r.message).contains("validation.max-skew-ahead");
     }
@@ -120,7 +123,7 @@ class InputDeserializerTest {
                         new TestClicks(), new ValidationSettings(3_600_000, 60_000));
         ConsumerRecord<byte[], byte[]> old =
                 new ConsumerRecord<>(
-                        "clicks", 0, 0L, KEY, encode(click("c-1", T0.minusSeconds(61))));
+                        "clicks", 0, 0L, KEY, encode(TestClicks.click("c-1", T0.minusSeconds(61))));
         ConsumerRecord<byte[], byte[]> stamped =
                 new ConsumerRecord<>(
                         "clicks",
@@ -131,7 +134,7 @@ class InputDeserializerTest {
                         0,
                         0,
                         KEY,
-                        encode(click("c-1", T0.minusSeconds(61))),
+                        encode(TestClicks.click("c-1", T0.minusSeconds(61))),
                         new org.apache.kafka.common.header.internals.RecordHeaders(),
                         java.util.Optional.empty());
         assertThat(strict.classify(stamped).reason).isEqualTo(ReasonCode.EVENT_TIME_SKEW);
@@ -141,7 +144,7 @@ class InputDeserializerTest {
         assertThat(
                         classify(
                                         KEY,
-                                        encode(click("c-1", T0.minusSeconds(86_400))),
+                                        encode(TestClicks.click("c-1", T0.minusSeconds(86_400))),
                                         T0.toEpochMilli())
                                 .kind)
                 .isEqualTo(RecordKind.DATA);
@@ -149,7 +152,7 @@ class InputDeserializerTest {
 
     @Test
     void jobValidationFailureIsInvalidField() {
-        InputRecord<Click> r = classify(KEY, encode(click("", T0)), T0.toEpochMilli());
+        InputRecord<Click> r = classify(KEY, encode(TestClicks.click("", T0)), T0.toEpochMilli());
         assertThat(r.reason).isEqualTo(ReasonCode.INVALID_FIELD);
         assertThat(r.message).isEqualTo("eventId is empty");
     }
