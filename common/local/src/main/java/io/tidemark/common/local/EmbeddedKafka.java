@@ -44,6 +44,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     private static final int NODE_ID = 1;
     private static final String CONTROLLER_LISTENER = "CONTROLLER";
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+    private static final int ATTEMPTS = 3;
 
     private final KafkaRaftServer server;
     private final Path dir;
@@ -61,15 +62,36 @@ public final class EmbeddedKafka implements AutoCloseable {
         return start(Map.of());
     }
 
-    /** Starts a broker with the Tidemark defaults, overridden by {@code brokerProps}. */
+    /**
+     * Starts a broker with the Tidemark defaults, overridden by {@code brokerProps}. The ports are
+     * free when chosen but may be taken before the broker binds them (another process, another
+     * broker of this JVM): such a start is tried again on new ports, up to {@value #ATTEMPTS}
+     * times.
+     */
     public static EmbeddedKafka start(Map<String, String> brokerProps) {
+        IllegalStateException failure = null;
+        for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+            try {
+                return startOnce(brokerProps);
+            } catch (IllegalStateException e) {
+                failure = e;
+                if (Thread.currentThread().isInterrupted()) {
+                    break;
+                }
+            }
+        }
+        throw failure;
+    }
+
+    private static EmbeddedKafka startOnce(Map<String, String> brokerProps) {
         Path dir = null;
         KafkaRaftServer server = null;
         try {
             dir = Files.createTempDirectory("tidemark-kafka");
             String logDir = dir.resolve("logs").toString();
-            int brokerPort = freePort();
-            int controllerPort = freePort();
+            int[] ports = freePorts(2);
+            int brokerPort = ports[0];
+            int controllerPort = ports[1];
             Map<String, String> props = new HashMap<>();
             props.put("process.roles", "broker,controller");
             props.put("node.id", Integer.toString(NODE_ID));
@@ -135,10 +157,21 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
+    /** {@code n} distinct free loopback ports: all sockets stay open until all are chosen. */
+    private static int[] freePorts(int n) throws IOException {
+        List<ServerSocket> sockets = new java.util.ArrayList<>();
+        try {
+            int[] ports = new int[n];
+            for (int i = 0; i < n; i++) {
+                ServerSocket socket = new ServerSocket(0, 0, InetAddress.getLoopbackAddress());
+                sockets.add(socket);
+                ports[i] = socket.getLocalPort();
+            }
+            return ports;
+        } finally {
+            for (ServerSocket socket : sockets) {
+                socket.close();
+            }
         }
     }
 
