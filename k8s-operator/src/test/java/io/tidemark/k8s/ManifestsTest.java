@@ -28,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -391,18 +392,24 @@ class ManifestsTest {
      */
     @Test
     void flinkVersionOfEveryDeploymentIsTheFlinkVersionOfTheBuild() {
-        List<JsonNode> deployments =
-                manifestFiles().stream()
-                        .flatMap(p -> readAll(p).stream())
-                        .filter(d -> "FlinkDeployment".equals(text(d, "kind")))
-                        .collect(Collectors.toList());
-        assertThat(deployments).hasSize(1 + jobs().size());
-        assertThat(deployments)
-                .allSatisfy(
+        // metadata.name → spec.flinkVersion, so that a failure names the deployment, not its JSON.
+        Map<String, String> versions = new TreeMap<>();
+        manifestFiles().stream()
+                .flatMap(p -> readAll(p).stream())
+                .filter(d -> "FlinkDeployment".equals(text(d, "kind")))
+                .forEach(
                         d ->
-                                assertThat(text(d.path("spec"), "flinkVersion"))
-                                        .as("flinkVersion of %s", text(d.path("metadata"), "name"))
-                                        .isEqualTo(flinkVersionOfTheBuild()));
+                                versions.put(
+                                        text(d.path("metadata"), "name"),
+                                        text(d.path("spec"), "flinkVersion")));
+        assertThat(versions).hasSize(1 + jobs().size());
+        String expected = flinkVersionOfTheBuild();
+        assertThat(versions)
+                .allSatisfy(
+                        (name, version) ->
+                                assertThat(version)
+                                        .as("flinkVersion of %s", name)
+                                        .isEqualTo(expected));
     }
 
     /** {@code <flink.version>} 2.2.0 in the root pom → {@code v2_2}. */
