@@ -119,13 +119,10 @@ public final class LiveJobs {
         }
     }
 
-    /** Builds the real job the way {@code Replay} does and submits it without waiting. */
-    public static JobClient start(TidemarkJob job, Configuration conf, String name)
-            throws Exception {
-        return start(job, conf, InputTap.NONE, name);
-    }
-
-    /** Like {@link #start(TidemarkJob, Configuration, String)}, with {@code tap} after sources. */
+    /**
+     * Builds the real job the way {@code Replay} does, with {@code tap} after its sources ({@link
+     * InputTap#NONE} for none), and submits it without waiting.
+     */
     public static JobClient start(TidemarkJob job, Configuration conf, InputTap tap, String name)
             throws Exception {
         TidemarkConfig common = TidemarkConfig.from(conf, job.name());
