@@ -23,7 +23,15 @@ public final class TidemarkConfig implements Serializable {
     private final String jobName;
     private final String uidPrefix;
     private final ExecutionMode executionMode;
+
+    /**
+     * Flink's upper bound on key groups ({@code
+     * KeyGroupRangeAssignment.UPPER_BOUND_MAX_PARALLELISM}).
+     */
+    private static final int MAX_KEY_GROUPS = 1 << 15;
+
     private final Integer parallelism;
+    private final int maxParallelism;
     private final Duration checkpointInterval;
     private final String checkpointDir;
     private final StateBackendKind stateBackend;
@@ -62,6 +70,24 @@ public final class TidemarkConfig implements Serializable {
                             + parallelism
                             + "' for configuration key 'parallelism':"
                             + " expected an integer >= 1");
+        }
+        this.maxParallelism = conf.get(TidemarkOptions.MAX_PARALLELISM);
+        if (maxParallelism < 1 || maxParallelism > MAX_KEY_GROUPS) {
+            throw new InvalidConfigException(
+                    "Invalid value '"
+                            + maxParallelism
+                            + "' for configuration key 'max-parallelism': expected an integer"
+                            + " between 1 and "
+                            + MAX_KEY_GROUPS);
+        }
+        if (parallelism != null && parallelism > maxParallelism) {
+            throw new InvalidConfigException(
+                    "Invalid value '"
+                            + parallelism
+                            + "' for configuration key 'parallelism': expected at most"
+                            + " 'max-parallelism' ("
+                            + maxParallelism
+                            + ")");
         }
         this.checkpointInterval = conf.get(TidemarkOptions.CHECKPOINT_INTERVAL);
         this.checkpointDir = conf.getOptional(TidemarkOptions.CHECKPOINT_DIR).orElse(null);
@@ -160,6 +186,14 @@ public final class TidemarkConfig implements Serializable {
 
     public Integer parallelism() {
         return parallelism;
+    }
+
+    /**
+     * The number of key groups: part of the state contract, see {@link
+     * TidemarkOptions#MAX_PARALLELISM}.
+     */
+    public int maxParallelism() {
+        return maxParallelism;
     }
 
     public Duration checkpointInterval() {
@@ -279,6 +313,8 @@ public final class TidemarkConfig implements Serializable {
                 + executionMode
                 + ", parallelism="
                 + parallelism
+                + ", maxParallelism="
+                + maxParallelism
                 + ", B="
                 + outOfOrderness
                 + ", idleness="

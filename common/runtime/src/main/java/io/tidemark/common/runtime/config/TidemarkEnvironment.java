@@ -11,8 +11,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * Creates the execution environment with Tidemark's defaults: RocksDB with incremental checkpoints,
- * exactly-once checkpointing, no Kryo fallback, and uids required (Flink's auto-generated uids are
- * off, so an operator without a uid fails when the job graph is built).
+ * exactly-once checkpointing, an explicit max parallelism, no Kryo fallback, and uids required
+ * (Flink's auto-generated uids are off, so an operator without a uid fails when the job graph is
+ * built).
  */
 public final class TidemarkEnvironment {
 
@@ -45,6 +46,7 @@ public final class TidemarkEnvironment {
                     org.apache.flink.configuration.CoreOptions.DEFAULT_PARALLELISM,
                     config.parallelism());
         }
+        conf.set(PipelineOptions.MAX_PARALLELISM, config.maxParallelism());
         config.flinkProperties().forEach(conf::setString);
         return conf;
     }
@@ -56,6 +58,7 @@ public final class TidemarkEnvironment {
         if (config.parallelism() != null) {
             env.setParallelism(config.parallelism());
         }
+        env.setMaxParallelism(config.maxParallelism());
         return env;
     }
 }

@@ -43,6 +43,19 @@ public final class TidemarkOptions {
                     .noDefaultValue()
                     .withDescription("Job parallelism; the cluster default when unset.");
 
+    /**
+     * Fixed once and for all by the first savepoint: keyed state is split into this many key
+     * groups, so a job can never restore a savepoint taken with another value.
+     */
+    public static final ConfigOption<Integer> MAX_PARALLELISM =
+            ConfigOptions.key("max-parallelism")
+                    .intType()
+                    .defaultValue(128)
+                    .withDescription(
+                            "Number of key groups keyed state is split into: the upper bound of"
+                                    + " the parallelism. Part of the state contract: a savepoint"
+                                    + " restores only into a job with the same value.");
+
     public static final ConfigOption<Duration> CHECKPOINT_INTERVAL =
             ConfigOptions.key("checkpoint.interval")
                     .durationType()
@@ -186,6 +199,7 @@ public final class TidemarkOptions {
                 JOB_NAME,
                 EXECUTION_MODE,
                 PARALLELISM,
+                MAX_PARALLELISM,
                 CHECKPOINT_INTERVAL,
                 CHECKPOINT_DIR,
                 STATE_BACKEND,

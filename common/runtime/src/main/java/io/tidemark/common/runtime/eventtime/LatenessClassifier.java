@@ -15,7 +15,8 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
- * The deterministic lateness rule of DESIGN.md §1, keyed by source partition:
+ * The deterministic lateness rule of DESIGN.md §1, keyed by source partition ({@link #partitionKey
+ * topic and partition}):
  *
  * <pre>
  *   record r at (partition p, offset o) is late  ⇔  r.eventTime &lt; maxEventTime(p, offsets &lt; o) − B
@@ -29,11 +30,13 @@ import org.apache.flink.util.OutputTag;
  * watermark; it leaves with reason {@code LATE_AFTER_IDLE} instead of being dropped silently by a
  * window.
  *
- * <p>Input must be keyed by {@code partition} and, in BATCH, stamped with the source offset (see
- * {@link TimestampOverride}).
+ * <p>Input must be keyed by {@link #partitionKey} and, in BATCH, stamped with the source offset
+ * (see {@link TimestampOverride}). The key names the topic as well as the partition so that a
+ * savepoint restored into a job reading another topic can never apply one topic's maxima to
+ * another's partitions: the new topic's partitions simply start without a maximum.
  */
 public final class LatenessClassifier<T>
-        extends KeyedProcessFunction<Integer, InputRecord<T>, InputRecord<T>> {
+        extends KeyedProcessFunction<String, InputRecord<T>, InputRecord<T>> {
 
     private static final long serialVersionUID = 1L;
 
@@ -43,6 +46,11 @@ public final class LatenessClassifier<T>
 
     /** Name of the checkpointed state: part of the job's state contract. */
     public static final String MAX_EVENT_TIME_STATE = "max-event-time";
+
+    /** The state key of a record: {@code <topic>/<partition>}. */
+    public static String partitionKey(InputRecord<?> record) {
+        return record.topic + "/" + record.partition;
+    }
 
     private final String job;
     private final long boundMs;

@@ -17,7 +17,7 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
  *   source ─▶ validate ─(bad)─▶ dlq
  *                │
  *                ▼
- *      stamp offset ─▶ keyBy(partition) ─▶ classify ─(late)─▶ late
+ *      stamp offset ─▶ keyBy(topic/partition) ─▶ classify ─(late)─▶ late
  *                                              │
  *                                              ▼
  *                                   stamp event time ─▶ on time
@@ -57,7 +57,7 @@ public final class IngestStage {
                                 type,
                                 new TimestampOverride<T>(TimestampOverride.Source.OFFSET))
                         .uid(uid(uidPrefix, "stamp-offset", inputName))
-                        .keyBy(record -> record.partition, Types.INT)
+                        .keyBy(LatenessClassifier::partitionKey, Types.STRING)
                         .process(
                                 new LatenessClassifier<T>(job, bound.toMillis(), idleness != null),
                                 type)

@@ -180,4 +180,30 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> TidemarkConfig.from(conf, "job"))
                 .hasMessageContaining("'parallelism'");
     }
+
+    @Test
+    void maxParallelismOutsideFlinksKeyGroupRangeFailsNamingTheKey() {
+        Configuration conf =
+                load("--set", "kafka.bootstrap.servers=b:9092", "--set", "max-parallelism=40000");
+        assertThatThrownBy(() -> TidemarkConfig.from(conf, "job"))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("'max-parallelism'")
+                .hasMessageContaining("between 1 and 32768");
+    }
+
+    @Test
+    void parallelismAboveMaxParallelismFailsNamingBothKeys() {
+        Configuration conf =
+                load(
+                        "--set",
+                        "kafka.bootstrap.servers=b:9092",
+                        "--set",
+                        "max-parallelism=4",
+                        "--set",
+                        "parallelism=8");
+        assertThatThrownBy(() -> TidemarkConfig.from(conf, "job"))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("'parallelism'")
+                .hasMessageContaining("'max-parallelism' (4)");
+    }
 }

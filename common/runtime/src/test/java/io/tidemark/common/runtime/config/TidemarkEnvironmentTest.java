@@ -35,6 +35,20 @@ class TidemarkEnvironmentTest {
     }
 
     @Test
+    void maxParallelismIsAlwaysSetExplicitly() {
+        // Left to Flink, it would be derived from the first run's parallelism and frozen by the
+        // first savepoint; every Tidemark job states it.
+        assertThat(
+                        TidemarkEnvironment.flinkConfiguration(config(Map.of()))
+                                .get(PipelineOptions.MAX_PARALLELISM))
+                .isEqualTo(128);
+        assertThat(
+                        TidemarkEnvironment.create(config(Map.of("max-parallelism", "256")))
+                                .getMaxParallelism())
+                .isEqualTo(256);
+    }
+
+    @Test
     void flinkPassThroughOverridesDefaults() {
         Configuration conf =
                 TidemarkEnvironment.flinkConfiguration(

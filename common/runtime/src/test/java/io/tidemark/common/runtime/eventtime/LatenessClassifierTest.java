@@ -23,8 +23,7 @@ class LatenessClassifierTest {
     private static final long B = 2_000L;
     private static final long T0 = Instant.parse("2026-11-01T10:00:00Z").toEpochMilli();
 
-    private KeyedOneInputStreamOperatorTestHarness<
-                    Integer, InputRecord<String>, InputRecord<String>>
+    private KeyedOneInputStreamOperatorTestHarness<String, InputRecord<String>, InputRecord<String>>
             harness;
     private long nextOffset;
 
@@ -40,17 +39,22 @@ class LatenessClassifierTest {
     }
 
     private static KeyedOneInputStreamOperatorTestHarness<
-                    Integer, InputRecord<String>, InputRecord<String>>
+                    String, InputRecord<String>, InputRecord<String>>
             newHarness(boolean idleness) throws Exception {
         return new KeyedOneInputStreamOperatorTestHarness<>(
                 new KeyedProcessOperator<>(new LatenessClassifier<String>("test", B, idleness)),
-                record -> record.partition,
-                Types.INT);
+                LatenessClassifier::partitionKey,
+                Types.STRING);
     }
 
     private InputRecord<String> record(int partition, long eventTime, RecordKind kind) {
+        return record("clicks", partition, eventTime, kind);
+    }
+
+    private InputRecord<String> record(
+            String topic, int partition, long eventTime, RecordKind kind) {
         InputRecord<String> r = new InputRecord<>();
-        r.topic = "clicks";
+        r.topic = topic;
         r.partition = partition;
         r.offset = nextOffset++;
         r.recordTimestamp = eventTime;
@@ -67,8 +71,7 @@ class LatenessClassifierTest {
     }
 
     private static void push(
-            KeyedOneInputStreamOperatorTestHarness<
-                            Integer, InputRecord<String>, InputRecord<String>>
+            KeyedOneInputStreamOperatorTestHarness<String, InputRecord<String>, InputRecord<String>>
                     h,
             InputRecord<String> r)
             throws Exception {
@@ -127,6 +130,19 @@ class LatenessClassifierTest {
     void firstRecordOfAPartitionIsAlwaysOnTime() throws Exception {
         push(0, T0 - 1_000_000);
         assertThat(onTimeEventTimes()).containsExactly(T0 - 1_000_000);
+    }
+
+    @Test
+    void samePartitionOfAnotherTopicHasItsOwnMaximum() throws Exception {
+        // A savepoint restored into a job reading another topic must not judge the new topic's
+        // partition 0 against the old topic's partition 0.
+        push(harness, record("clicks", 0, T0 + 3_600_000, RecordKind.DATA));
+        push(harness, record("clicks-v2", 0, T0, RecordKind.DATA));
+
+        assertThat(onTimeEventTimes()).containsExactly(T0 + 3_600_000, T0);
+        assertThat(late()).isEmpty();
+        assertThat(LatenessClassifier.partitionKey(record("clicks-v2", 3, T0, RecordKind.DATA)))
+                .isEqualTo("clicks-v2/3");
     }
 
     @Test
