@@ -59,8 +59,8 @@ public record StateManifest(
      * @param serializers serializer role ({@code KEY_SERIALIZER}, {@code VALUE_SERIALIZER}, {@code
      *     NAMESPACE_SERIALIZER}) → its snapshot
      */
-    public record State(
-            String name, String scope, String kind, Map<String, Serializer> serializers) {
+    public record State(String name, String scope, String kind, Map<String, Serializer> serializers)
+            implements java.io.Serializable {
         public State {
             serializers = new TreeMap<>(serializers);
         }
@@ -69,7 +69,8 @@ public record StateManifest(
     /**
      * A serializer snapshot: its class (readable) and the versioned snapshot Flink wrote (base64).
      */
-    public record Serializer(String snapshotClass, String snapshot) {}
+    public record Serializer(String snapshotClass, String snapshot)
+            implements java.io.Serializable {}
 
     public Optional<Operator> operator(String uid) {
         return operators.stream().filter(o -> o.uid().equals(uid)).findFirst();
