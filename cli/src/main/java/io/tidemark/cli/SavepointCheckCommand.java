@@ -70,9 +70,9 @@ final class SavepointCheckCommand implements Callable<Integer> {
         if (!Files.exists(savepoint)) {
             throw CliOptions.invalid(spec, "--savepoint " + savepoint + " does not exist");
         }
-        int maxParallelism =
-                Configuration.fromMap(overrides).get(TidemarkOptions.MAX_PARALLELISM);
-        GateReport report = SavepointGate.check(tidemarkJob, savepoint, maxParallelism, allowDropped);
+        int maxParallelism = Configuration.fromMap(overrides).get(TidemarkOptions.MAX_PARALLELISM);
+        GateReport report =
+                SavepointGate.check(tidemarkJob, savepoint, maxParallelism, allowDropped);
         PrintWriter out = spec.commandLine().getOut();
         out.print(report.render());
         out.flush();

@@ -24,6 +24,7 @@ import picocli.CommandLine.Spec;
             ReplayCommand.class,
             BackfillCommand.class,
             VerifyDeterminismCommand.class,
+            SavepointCommand.class,
             DemoCommand.class,
             CommandLine.HelpCommand.class
         })
@@ -52,7 +53,8 @@ public final class Tidemark implements Runnable {
     public void run() {
         // Without a subcommand there is nothing to do but explain.
         throw new CommandLine.ParameterException(
-                spec.commandLine(), "Missing subcommand: generate, load, replay or demo");
+                spec.commandLine(),
+                "Missing subcommand: generate, load, replay, backfill, verify-determinism, savepoint or demo");
     }
 
     /**
