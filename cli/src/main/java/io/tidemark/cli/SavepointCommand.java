@@ -9,11 +9,12 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "savepoint",
         mixinStandardHelpOptions = true,
-        description = "Savepoint tools: check an upgrade, inspect, migrate.",
+        description = "Savepoint tools: check an upgrade, inspect, migrate, bootstrap.",
         subcommands = {
             SavepointCheckCommand.class,
             SavepointInspectCommand.class,
-            SavepointMigrateCommand.class
+            SavepointMigrateCommand.class,
+            SavepointBootstrapCommand.class
         })
 final class SavepointCommand implements Runnable {
 
@@ -22,6 +23,6 @@ final class SavepointCommand implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(
-                spec.commandLine(), "Missing subcommand: check, inspect or migrate");
+                spec.commandLine(), "Missing subcommand: check, inspect, migrate or bootstrap");
     }
 }
