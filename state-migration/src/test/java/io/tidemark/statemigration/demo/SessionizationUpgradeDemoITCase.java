@@ -1,0 +1,56 @@
+package io.tidemark.statemigration.demo;
+
+import io.tidemark.common.testing.TidemarkMiniCluster;
+import io.tidemark.statemigration.fixtures.Fixture;
+import io.tidemark.statemigration.fixtures.FixtureRuns;
+import io.tidemark.statemigration.fixtures.Subject;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.test.junit5.InjectMiniCluster;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * An upgrade demonstrated end to end: {@link SessionizationUpgradeDemoJob} at version 1 took the
+ * committed fixture {@code savepoints/sessionization-upgrade-demo/1}; the code here is what it
+ * became. Resuming the version-1 savepoint gives the same output as the current version run from
+ * scratch. {@code -Dtidemark.fixtures=write-demo} writes the fixture of {@link #VERSION} when it is
+ * missing.
+ */
+class SessionizationUpgradeDemoITCase {
+
+    @RegisterExtension static final MiniClusterExtension FLINK = TidemarkMiniCluster.extension();
+
+    /** The demo job's version in this source tree. */
+    static final String VERSION = "1";
+
+    static final Subject DEMO =
+            new Subject(
+                    "sessionization-upgrade-demo",
+                    SessionizationUpgradeDemoJob::new,
+                    Subject.all().get(0).inputs(),
+                    "clicks",
+                    2,
+                    Map.of("session.gap", "1 min"));
+
+    @TempDir Path tmp;
+
+    @Test
+    void theCurrentVersionResumesTheVersionOneSavepointLikeARunFromScratch(
+            @InjectMiniCluster MiniCluster cluster) throws Exception {
+        if ("write-demo".equals(System.getProperty("tidemark.fixtures"))) {
+            List<Map<String, List<String>>> halves = DEMO.halves();
+            FixtureRuns.writeIfMissing(
+                    DEMO,
+                    VERSION,
+                    FixtureRuns.takeSavepoint(DEMO, halves.get(0), cluster, tmp.resolve("write")),
+                    halves);
+        }
+        Fixture v1 = Fixture.at(DEMO.name(), "1");
+        FixtureRuns.assertResumesLikeAnUninterruptedRun(DEMO, v1, cluster, tmp);
+    }
+}

@@ -1,0 +1,111 @@
+package io.tidemark.statemigration.demo;
+
+import io.tidemark.common.runtime.ingest.Ingested;
+import io.tidemark.common.runtime.ingest.InputTap;
+import io.tidemark.common.runtime.job.JobTopic;
+import io.tidemark.common.runtime.job.TidemarkJob;
+import io.tidemark.common.runtime.kafka.KafkaInputs;
+import io.tidemark.common.runtime.kafka.KafkaOutputs;
+import io.tidemark.common.runtime.kafka.OutputSink;
+import io.tidemark.common.runtime.kafka.SinkPreflight;
+import io.tidemark.common.schemas.Click;
+import io.tidemark.common.schemas.ErrorEnvelope;
+import io.tidemark.common.schemas.UserSession;
+import io.tidemark.jobs.sessionization.SessionizationConfig;
+import io.tidemark.jobs.sessionization.SessionizationJob;
+import io.tidemark.jobs.sessionization.SessionizationTopology;
+import io.tidemark.jobs.sessionization.SessionizationUids;
+import io.tidemark.jobs.sessionization.functions.ClickSpec;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.windowing.assigners.EventTimeSessionWindows;
+
+/**
+ * The sessionization job as the upgrade demonstration ships it: the real ingest, dedup and sinks
+ * under the real uids, with the session windows folding into an Avro state ({@link
+ * DemoSessionState}, {@code src/test/avro}) so the state can evolve by Avro's rules. Version 1 is
+ * what the committed fixture {@code savepoints/sessionization-upgrade-demo/1} was taken with.
+ */
+public final class SessionizationUpgradeDemoJob implements TidemarkJob {
+
+    private final SessionizationJob real = new SessionizationJob();
+
+    @Override
+    public String name() {
+        return real.name();
+    }
+
+    @Override
+    public List<ConfigOption<?>> options() {
+        return real.options();
+    }
+
+    @Override
+    public List<JobTopic> inputs(Configuration conf) {
+        return real.inputs(conf);
+    }
+
+    @Override
+    public List<JobTopic> outputs(Configuration conf) {
+        return real.outputs(conf);
+    }
+
+    @Override
+    public List<String> operatorUids() {
+        return new ArrayList<>(SessionizationUids.all());
+    }
+
+    @Override
+    public void build(StreamExecutionEnvironment env, Configuration conf, InputTap tap) {
+        SessionizationConfig config = SessionizationConfig.from(conf);
+        var common = config.common();
+        OutputSink<UserSession> sessionsSink =
+                KafkaOutputs.sink(SessionizationUids.SINK_SESSIONS, UserSession.class)
+                        .topic(config.outputTopic())
+                        .key(UserSession::getSessionId)
+                        .timestamp(session -> session.getEnd().toEpochMilli())
+                        .config(common)
+                        .build();
+        OutputSink<ErrorEnvelope> lateSink =
+                KafkaOutputs.envelopes(SessionizationUids.SINK_LATE, common.lateTopic(), common);
+        OutputSink<ErrorEnvelope> dlqSink =
+                KafkaOutputs.envelopes(SessionizationUids.SINK_DLQ, common.dlqTopic(), common);
+        SinkPreflight.check(common, List.of(sessionsSink, lateSink, dlqSink));
+
+        Ingested<Click> clicks =
+                KafkaInputs.ingest(
+                        env,
+                        common,
+                        config.inputTopic(),
+                        SessionizationUids.INPUT,
+                        new ClickSpec(),
+                        tap);
+        DataStream<Click> payloads =
+                clicks.onTime()
+                        .map(record -> record.payload)
+                        .returns(new AvroTypeInfo<>(Click.class))
+                        .uid(SessionizationUids.PAYLOAD)
+                        .name("click payload");
+        DataStream<UserSession> sessions =
+                SessionizationTopology.dedup(payloads)
+                        .keyBy(Click::getUserId, Types.STRING)
+                        .window(EventTimeSessionWindows.withGap(config.gap()))
+                        .aggregate(
+                                new DemoSessionAggregate(),
+                                new DemoEmitSession(),
+                                new AvroTypeInfo<>(DemoSessionState.class),
+                                new AvroTypeInfo<>(DemoSessionState.class),
+                                new AvroTypeInfo<>(UserSession.class))
+                        .uid(SessionizationUids.SESSIONS)
+                        .name("session windows");
+        sessionsSink.attach(sessions, common.uidPrefix());
+        lateSink.attach(clicks.late(), common.uidPrefix());
+        dlqSink.attach(clicks.dlq(), common.uidPrefix());
+    }
+}
