@@ -22,6 +22,7 @@ final class DemoSessionAggregate
                 .setAddToCarts(0)
                 .setCheckouts(0)
                 .setProducts(new ArrayList<>())
+                .setCategoryViews(0)
                 .build();
     }
 
@@ -36,6 +37,9 @@ final class DemoSessionAggregate
             case PRODUCT_VIEW -> acc.setProductViews(acc.getProductViews() + 1);
             case ADD_TO_CART -> acc.setAddToCarts(acc.getAddToCarts() + 1);
             case CHECKOUT -> acc.setCheckouts(acc.getCheckouts() + 1);
+        }
+        if (click.getPage() != null && click.getPage().startsWith("/category")) {
+            acc.setCategoryViews(acc.getCategoryViews() + 1);
         }
         String product = click.getProductId();
         if (product != null && !product.isEmpty()) {
@@ -64,6 +68,7 @@ final class DemoSessionAggregate
                 .setAddToCarts(a.getAddToCarts() + b.getAddToCarts())
                 .setCheckouts(a.getCheckouts() + b.getCheckouts())
                 .setProducts(new ArrayList<>(products))
+                .setCategoryViews(a.getCategoryViews() + b.getCategoryViews())
                 .build();
     }
 }

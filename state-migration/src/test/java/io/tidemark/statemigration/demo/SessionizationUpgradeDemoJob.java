@@ -30,9 +30,14 @@ import org.apache.flink.streaming.api.windowing.assigners.EventTimeSessionWindow
  * The sessionization job as the upgrade demonstration ships it: the real ingest, dedup and sinks
  * under the real uids, with the session windows folding into an Avro state ({@link
  * DemoSessionState}, {@code src/test/avro}) so the state can evolve by Avro's rules. Version 1 is
- * what the committed fixture {@code savepoints/sessionization-upgrade-demo/1} was taken with.
+ * what the committed fixture {@code savepoints/sessionization-upgrade-demo/1} was taken with;
+ * version 2 (this code) added a field to the session state and a new operator, {@link
+ * CountSessionsPerUser} under the uid {@link #COUNT_SESSIONS}.
  */
 public final class SessionizationUpgradeDemoJob implements TidemarkJob {
+
+    /** The operator version 2 added. */
+    public static final String COUNT_SESSIONS = SessionizationUids.JOB + ".sessions-per-user";
 
     private final SessionizationJob real = new SessionizationJob();
 
@@ -58,7 +63,9 @@ public final class SessionizationUpgradeDemoJob implements TidemarkJob {
 
     @Override
     public List<String> operatorUids() {
-        return new ArrayList<>(SessionizationUids.all());
+        List<String> uids = new ArrayList<>(SessionizationUids.all());
+        uids.add(uids.indexOf(SessionizationUids.SESSIONS) + 1, COUNT_SESSIONS);
+        return uids;
     }
 
     @Override
@@ -103,7 +110,11 @@ public final class SessionizationUpgradeDemoJob implements TidemarkJob {
                                 new AvroTypeInfo<>(DemoSessionState.class),
                                 new AvroTypeInfo<>(UserSession.class))
                         .uid(SessionizationUids.SESSIONS)
-                        .name("session windows");
+                        .name("session windows")
+                        .keyBy(UserSession::getUserId, Types.STRING)
+                        .process(new CountSessionsPerUser(), new AvroTypeInfo<>(UserSession.class))
+                        .uid(COUNT_SESSIONS)
+                        .name("count sessions per user");
         sessionsSink.attach(sessions, common.uidPrefix());
         lateSink.attach(clicks.late(), common.uidPrefix());
         dlqSink.attach(clicks.dlq(), common.uidPrefix());
