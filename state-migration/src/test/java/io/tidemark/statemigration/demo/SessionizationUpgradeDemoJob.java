@@ -1,21 +1,16 @@
 package io.tidemark.statemigration.demo;
 
-import io.tidemark.common.runtime.ingest.Ingested;
 import io.tidemark.common.runtime.ingest.InputTap;
 import io.tidemark.common.runtime.job.JobTopic;
 import io.tidemark.common.runtime.job.TidemarkJob;
-import io.tidemark.common.runtime.kafka.KafkaInputs;
-import io.tidemark.common.runtime.kafka.KafkaOutputs;
-import io.tidemark.common.runtime.kafka.OutputSink;
-import io.tidemark.common.runtime.kafka.SinkPreflight;
+import io.tidemark.common.runtime.record.InputRecord;
 import io.tidemark.common.schemas.Click;
-import io.tidemark.common.schemas.ErrorEnvelope;
 import io.tidemark.common.schemas.UserSession;
 import io.tidemark.jobs.sessionization.SessionizationConfig;
 import io.tidemark.jobs.sessionization.SessionizationJob;
 import io.tidemark.jobs.sessionization.SessionizationTopology;
 import io.tidemark.jobs.sessionization.SessionizationUids;
-import io.tidemark.jobs.sessionization.functions.ClickSpec;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -70,53 +65,32 @@ public final class SessionizationUpgradeDemoJob implements TidemarkJob {
 
     @Override
     public void build(StreamExecutionEnvironment env, Configuration conf, InputTap tap) {
-        SessionizationConfig config = SessionizationConfig.from(conf);
-        var common = config.common();
-        OutputSink<UserSession> sessionsSink =
-                KafkaOutputs.sink(SessionizationUids.SINK_SESSIONS, UserSession.class)
-                        .topic(config.outputTopic())
-                        .key(UserSession::getSessionId)
-                        .timestamp(session -> session.getEnd().toEpochMilli())
-                        .config(common)
-                        .build();
-        OutputSink<ErrorEnvelope> lateSink =
-                KafkaOutputs.envelopes(SessionizationUids.SINK_LATE, common.lateTopic(), common);
-        OutputSink<ErrorEnvelope> dlqSink =
-                KafkaOutputs.envelopes(SessionizationUids.SINK_DLQ, common.dlqTopic(), common);
-        SinkPreflight.check(common, List.of(sessionsSink, lateSink, dlqSink));
+        SessionizationTopology.wire(
+                env, SessionizationConfig.from(conf), tap, SessionizationUpgradeDemoJob::sessions);
+    }
 
-        Ingested<Click> clicks =
-                KafkaInputs.ingest(
-                        env,
-                        common,
-                        config.inputTopic(),
-                        SessionizationUids.INPUT,
-                        new ClickSpec(),
-                        tap);
+    /** The real payload and dedup stages, then session windows on the Avro state. */
+    private static DataStream<UserSession> sessions(
+            DataStream<InputRecord<Click>> onTime, Duration gap) {
         DataStream<Click> payloads =
-                clicks.onTime()
-                        .map(record -> record.payload)
+                onTime.map(record -> record.payload)
                         .returns(new AvroTypeInfo<>(Click.class))
                         .uid(SessionizationUids.PAYLOAD)
                         .name("click payload");
-        DataStream<UserSession> sessions =
-                SessionizationTopology.dedup(payloads)
-                        .keyBy(Click::getUserId, Types.STRING)
-                        .window(EventTimeSessionWindows.withGap(config.gap()))
-                        .aggregate(
-                                new DemoSessionAggregate(),
-                                new DemoEmitSession(),
-                                new AvroTypeInfo<>(DemoSessionState.class),
-                                new AvroTypeInfo<>(DemoSessionState.class),
-                                new AvroTypeInfo<>(UserSession.class))
-                        .uid(SessionizationUids.SESSIONS)
-                        .name("session windows")
-                        .keyBy(UserSession::getUserId, Types.STRING)
-                        .process(new CountSessionsPerUser(), new AvroTypeInfo<>(UserSession.class))
-                        .uid(COUNT_SESSIONS)
-                        .name("count sessions per user");
-        sessionsSink.attach(sessions, common.uidPrefix());
-        lateSink.attach(clicks.late(), common.uidPrefix());
-        dlqSink.attach(clicks.dlq(), common.uidPrefix());
+        return SessionizationTopology.dedup(payloads)
+                .keyBy(Click::getUserId, Types.STRING)
+                .window(EventTimeSessionWindows.withGap(gap))
+                .aggregate(
+                        new DemoSessionAggregate(),
+                        new DemoEmitSession(),
+                        new AvroTypeInfo<>(DemoSessionState.class),
+                        new AvroTypeInfo<>(DemoSessionState.class),
+                        new AvroTypeInfo<>(UserSession.class))
+                .uid(SessionizationUids.SESSIONS)
+                .name("session windows")
+                .keyBy(UserSession::getUserId, Types.STRING)
+                .process(new CountSessionsPerUser(), new AvroTypeInfo<>(UserSession.class))
+                .uid(COUNT_SESSIONS)
+                .name("count sessions per user");
     }
 }

@@ -28,6 +28,7 @@ import org.apache.flink.state.api.SavepointReader;
 import org.apache.flink.state.api.functions.KeyedStateBootstrapFunction;
 import org.apache.flink.state.api.functions.KeyedStateReaderFunction;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.CloseableIterator;
@@ -85,17 +86,7 @@ class SavepointMigrationITCase {
                 .replace(
                         CLASSIFY,
                         (env, savepoint) ->
-                                OperatorTransformation.bootstrapWith(
-                                                SavepointReader.read(
-                                                                env,
-                                                                savepoint.toUri().toString(),
-                                                                new EmbeddedRocksDBStateBackend())
-                                                        .readKeyedState(
-                                                                OperatorIdentifier.forUid(CLASSIFY),
-                                                                new ReadMaxima(),
-                                                                Types.STRING,
-                                                                Types.TUPLE(
-                                                                        Types.STRING, Types.LONG)))
+                                OperatorTransformation.bootstrapWith(readMaxima(env, savepoint))
                                         .keyBy(t -> t.f0, Types.STRING)
                                         .transform(new WriteShiftedMaxima()))
                 .writeTo(migrated);
@@ -119,20 +110,23 @@ class SavepointMigrationITCase {
         Map<String, Long> out = new TreeMap<>();
         List<Tuple2<String, Long>> rows = new ArrayList<>();
         try (CloseableIterator<Tuple2<String, Long>> it =
-                SavepointReader.read(
-                                env,
-                                savepoint.toUri().toString(),
-                                new EmbeddedRocksDBStateBackend())
-                        .readKeyedState(
-                                OperatorIdentifier.forUid(CLASSIFY),
-                                new ReadMaxima(),
-                                Types.STRING,
-                                Types.TUPLE(Types.STRING, Types.LONG))
-                        .executeAndCollect()) {
+                readMaxima(env, savepoint).executeAndCollect()) {
             it.forEachRemaining(rows::add);
         }
         rows.forEach(t -> out.put(t.f0, t.f1));
         return out;
+    }
+
+    /** The lateness classifier's per-partition maxima in {@code savepoint}, as a stream. */
+    private static DataStream<Tuple2<String, Long>> readMaxima(
+            StreamExecutionEnvironment env, Path savepoint) throws java.io.IOException {
+        return SavepointReader.read(
+                        env, savepoint.toUri().toString(), new EmbeddedRocksDBStateBackend())
+                .readKeyedState(
+                        OperatorIdentifier.forUid(CLASSIFY),
+                        new ReadMaxima(),
+                        Types.STRING,
+                        Types.TUPLE(Types.STRING, Types.LONG));
     }
 
     /** Reads the lateness classifier's per-partition maximum. */

@@ -51,6 +51,24 @@ public final class SessionizationTopology {
     /** The same, with {@code tap} after the source (tests and tools). */
     public static void wire(
             StreamExecutionEnvironment env, SessionizationConfig config, InputTap tap) {
+        wire(env, config, tap, SessionizationTopology::sessions);
+    }
+
+    /** On-time clicks to sessions: the stage between the ingest and the sessions sink. */
+    @FunctionalInterface
+    public interface SessionsStage {
+        DataStream<UserSession> apply(DataStream<InputRecord<Click>> onTime, Duration gap);
+    }
+
+    /**
+     * The job with another sessions stage between the real ingest and the real sinks (same uids),
+     * e.g. a later version of the session state in the upgrade tests.
+     */
+    public static void wire(
+            StreamExecutionEnvironment env,
+            SessionizationConfig config,
+            InputTap tap,
+            SessionsStage sessionsStage) {
         var common = config.common();
         OutputSink<UserSession> sessionsSink =
                 KafkaOutputs.sink(SessionizationUids.SINK_SESSIONS, UserSession.class)
@@ -73,7 +91,7 @@ public final class SessionizationTopology {
                         SessionizationUids.INPUT,
                         new ClickSpec(),
                         tap);
-        sessionsSink.attach(sessions(clicks.onTime(), config.gap()), common.uidPrefix());
+        sessionsSink.attach(sessionsStage.apply(clicks.onTime(), config.gap()), common.uidPrefix());
         lateSink.attach(clicks.late(), common.uidPrefix());
         dlqSink.attach(clicks.dlq(), common.uidPrefix());
     }
