@@ -235,8 +235,9 @@ public final class CommittedReader {
     }
 
     /**
-     * Properties of a consumer that reads only committed records (read_committed), as raw bytes,
-     * and commits nothing: how every tool and test looks at what a job committed.
+     * Properties of a consumer that reads only committed records (read_committed, unless {@code
+     * extra} sets {@code isolation.level}), as raw bytes, and commits nothing: how every tool and
+     * test looks at what a job committed.
      */
     public static Properties consumerProperties(String bootstrapServers, Properties extra) {
         Properties props = new Properties();
@@ -244,7 +245,8 @@ public final class CommittedReader {
             props.putAll(extra);
         }
         props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        // read_committed unless the caller asks otherwise: awaitSettled compares the two levels.
+        props.putIfAbsent(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,

@@ -37,6 +37,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  */
 public final class Replay {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Replay.class);
+
     private Replay() {}
 
     /**
@@ -106,7 +108,11 @@ public final class Replay {
         StreamExecutionEnvironment env = TidemarkEnvironment.create(common);
         job.build(env, conf, options.tap());
         env.execute("tidemark-replay-" + job.name());
-        return readResult(job, conf, kafka, loaded);
+        ReplayResult result = readResult(job, conf, kafka, loaded);
+        for (JobTopic topic : written(job, conf)) {
+            logAbortedRecords(kafka.bootstrapServers(), topic.topic());
+        }
+        return result;
     }
 
     static List<String> linesOf(Map<String, List<String>> inputs, JobTopic topic) {
@@ -160,6 +166,50 @@ public final class Replay {
                 errors.getOrDefault("late", List.of()),
                 errors.getOrDefault("dlq", List.of()),
                 loaded);
+    }
+
+    /**
+     * Records of {@code topic} in aborted transactions, per partition: what a read_uncommitted
+     * consumer sees and a read_committed one does not. A replay runs without failures, so a
+     * transaction holding records should never be aborted; any found here is output the
+     * exactly-once sink lost, and the committed output no longer equals the job's result.
+     */
+    public static Map<Integer, Integer> abortedRecords(String bootstrapServers, String topic) {
+        Properties uncommitted = new Properties();
+        uncommitted.setProperty("isolation.level", "read_uncommitted");
+        Map<Integer, Integer> written =
+                perPartition(CommittedReader.read(bootstrapServers, topic, uncommitted));
+        Map<Integer, Integer> committed =
+                perPartition(CommittedReader.read(bootstrapServers, topic, new Properties()));
+        Map<Integer, Integer> aborted = new TreeMap<>();
+        written.forEach(
+                (partition, count) -> {
+                    int lost = count - committed.getOrDefault(partition, 0);
+                    if (lost != 0) {
+                        aborted.put(partition, lost);
+                    }
+                });
+        return aborted;
+    }
+
+    private static void logAbortedRecords(String bootstrapServers, String topic) {
+        abortedRecords(bootstrapServers, topic)
+                .forEach(
+                        (partition, lost) ->
+                                LOG.error(
+                                        "{} records written to {}-{} are in aborted transactions:"
+                                                + " the exactly-once sink lost them in a"
+                                                + " failure-free run",
+                                        lost,
+                                        topic,
+                                        partition));
+    }
+
+    private static Map<Integer, Integer> perPartition(
+            List<org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>> records) {
+        Map<Integer, Integer> counts = new TreeMap<>();
+        records.forEach(r -> counts.merge(r.partition(), 1, Integer::sum));
+        return counts;
     }
 
     /** The job configuration a replay uses: bounded, small checkpoint interval, user overrides. */
