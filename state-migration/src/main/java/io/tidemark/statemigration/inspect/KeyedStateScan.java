@@ -2,6 +2,7 @@ package io.tidemark.statemigration.inspect;
 
 import io.tidemark.statemigration.manifest.SavepointStates;
 import io.tidemark.statemigration.manifest.StateManifest;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -16,6 +17,7 @@ import org.apache.flink.api.common.typeutils.base.ListSerializer;
 import org.apache.flink.api.common.typeutils.base.MapSerializer;
 import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.state.api.functions.KeyedStateReaderFunction;
+import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 import org.apache.flink.util.Collector;
 
 /**
@@ -98,6 +100,18 @@ final class KeyedStateScan extends KeyedStateReaderFunction<String, Tuple2<Strin
         }
     }
 
+    /** A time window as {@code [start, end)} in ISO-8601; anything else as it prints. */
+    static String describe(Object window) {
+        if (window instanceof TimeWindow w) {
+            return "["
+                    + Instant.ofEpochMilli(w.getStart())
+                    + ", "
+                    + Instant.ofEpochMilli(w.getEnd())
+                    + ")";
+        }
+        return String.valueOf(window);
+    }
+
     @Override
     public void readKey(String key, Context ctx, Collector<Tuple2<String, List<String>>> out)
             throws Exception {
@@ -107,7 +121,7 @@ final class KeyedStateScan extends KeyedStateReaderFunction<String, Tuple2<Strin
             if (windows != null) {
                 for (Object mapping : windows) {
                     // (window, state window): the first is the merged window users see.
-                    open.add(String.valueOf(((Tuple2<?, ?>) mapping).f0));
+                    open.add(describe(((Tuple2<?, ?>) mapping).f0));
                 }
             }
         }

@@ -32,7 +32,12 @@ class SavepointInspectionITCase {
                         row -> {
                             assertThat(row.f0).startsWith("user-");
                             assertThat(row.f1)
-                                    .allSatisfy(w -> assertThat(w).startsWith("TimeWindow{"));
+                                    .allSatisfy(
+                                            w ->
+                                                    assertThat(w)
+                                                            .matches(
+                                                                    "\\[2026-11-01T\\S+Z,"
+                                                                            + " 2026-11-01T\\S+Z\\)"));
                         });
         assertThat(inspection.render())
                 .contains("sessionization.sessions")
