@@ -28,6 +28,8 @@ import java.util.regex.Pattern;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -50,7 +52,8 @@ class SavepointBootstrapITCase {
     @TempDir Path tmp;
 
     @Test
-    void resumingTheBootstrappedSavepointCommitsWhatAFullReplayCommits() throws Exception {
+    void resumingTheBootstrappedSavepointCommitsWhatAFullReplayCommits(
+            @InjectMiniCluster MiniCluster cluster) throws Exception {
         TidemarkJob job = new SessionizationJob();
         List<String> clicks =
                 ClickGenerator.generate(
