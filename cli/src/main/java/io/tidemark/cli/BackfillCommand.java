@@ -54,12 +54,7 @@ final class BackfillCommand implements Callable<Integer> {
 
     @Mixin JobParameter job;
 
-    @Option(
-            names = "--bootstrap",
-            required = true,
-            paramLabel = "HOST:PORT",
-            description = "Kafka.")
-    String bootstrap;
+    @Mixin KafkaRunOptions run;
 
     @Option(
             names = "--from",
@@ -113,19 +108,10 @@ final class BackfillCommand implements Callable<Integer> {
             description = "The live job's late topic for --include-late (default: <job>-late).")
     String lateTopic;
 
-    @Option(names = "--parallelism", defaultValue = "2", description = "Default: ${DEFAULT-VALUE}.")
-    int parallelism;
-
-    @Option(
-            names = "--set",
-            paramLabel = "KEY=VALUE",
-            description = "Job configuration, e.g. --set kafka.security.protocol=SASL_SSL.")
-    Map<String, String> overrides = new LinkedHashMap<>();
-
     @Override
     public Integer call() throws Exception {
         TidemarkJob tidemarkJob = job.job();
-        CliOptions.atLeast(spec, "--parallelism", parallelism, 1);
+        run.validate(spec);
         if (suffix.isBlank()) {
             throw CliOptions.invalid(
                     spec,
@@ -155,7 +141,7 @@ final class BackfillCommand implements Callable<Integer> {
         }
         out.printf(
                 "Backfilling %s from %s to %s (%s, parallelism %d): %d records in range%n",
-                job, from, to, common.executionMode(), parallelism, total);
+                job, from, to, common.executionMode(), run.parallelism, total);
         out.printf(
                 "Writing to %s%n",
                 String.join(", ", written.stream().map(JobTopic::topic).toList()));
@@ -180,13 +166,14 @@ final class BackfillCommand implements Callable<Integer> {
         out.println(progressLine(ProgressReporter.snapshot(), total, started));
 
         CommittedReader.awaitSettled(
-                bootstrap,
+                run.bootstrap,
                 written.stream().map(JobTopic::topic).toList(),
                 CommittedReader.DEFAULT_TIMEOUT);
         out.printf("Done in %.1f s.%n", took.toMillis() / 1000.0);
         for (JobTopic topic : written) {
             int committed =
-                    CommittedReader.read(bootstrap, topic.topic(), common.kafkaProperties()).size();
+                    CommittedReader.read(run.bootstrap, topic.topic(), common.kafkaProperties())
+                            .size();
             out.printf("  %-10s %-40s %d records%n", topic.role(), topic.topic(), committed);
         }
         out.flush();
@@ -200,7 +187,7 @@ final class BackfillCommand implements Callable<Integer> {
                     spec, "--execution must be batch or streaming, got '" + execution + "'");
         }
         Map<String, String> raw = new LinkedHashMap<>();
-        raw.put("kafka.bootstrap.servers", bootstrap);
+        raw.put("kafka.bootstrap.servers", run.bootstrap);
         raw.put("source.start", from);
         if (warmUp != null) {
             java.time.Instant start;
@@ -226,7 +213,7 @@ final class BackfillCommand implements Callable<Integer> {
         raw.put("topics.output-suffix", suffix);
         // Its own consumer group, so the live job's committed offsets are left alone.
         raw.put("source.group-id", "tidemark-" + tidemarkJob.name() + "-backfill" + suffix);
-        raw.put("parallelism", Integer.toString(parallelism));
+        raw.put("parallelism", Integer.toString(run.parallelism));
         raw.put("checkpoint.interval", "2 s");
         if (ExecutionMode.valueOf(mode) == ExecutionMode.BATCH) {
             raw.put("state.backend", "HASHMAP");
@@ -235,16 +222,16 @@ final class BackfillCommand implements Callable<Integer> {
                 "flink.metrics.reporter.progress.factory.class",
                 ProgressReporterFactory.class.getName());
         if (includeLate) {
-            String jobName = overrides.getOrDefault("job.name", tidemarkJob.name());
+            String jobName = run.overrides.getOrDefault("job.name", tidemarkJob.name());
             raw.put(
                     "source.include-late-topic",
                     lateTopic != null
                             ? lateTopic
-                            : overrides.getOrDefault("topics.late", jobName + "-late"));
+                            : run.overrides.getOrDefault("topics.late", jobName + "-late"));
         } else if (lateTopic != null) {
             throw CliOptions.invalid(spec, "--late-topic is only used with --include-late");
         }
-        raw.putAll(overrides);
+        raw.putAll(run.overrides);
         try {
             return ConfigLoader.validate(raw, tidemarkJob.options(), System.getenv());
         } catch (IllegalArgumentException e) {

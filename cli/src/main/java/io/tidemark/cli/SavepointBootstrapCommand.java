@@ -58,12 +58,7 @@ final class SavepointBootstrapCommand implements java.util.concurrent.Callable<I
 
     @Mixin JobParameter job;
 
-    @Option(
-            names = "--bootstrap",
-            required = true,
-            paramLabel = "HOST:PORT",
-            description = "Kafka.")
-    String bootstrap;
+    @Mixin KafkaRunOptions run;
 
     @Option(
             names = "--to",
@@ -89,21 +84,10 @@ final class SavepointBootstrapCommand implements java.util.concurrent.Callable<I
                     "Give up when the history is not read by then (default: ${DEFAULT-VALUE}).")
     String timeout;
 
-    @Option(names = "--parallelism", defaultValue = "2", description = "Default: ${DEFAULT-VALUE}.")
-    int parallelism;
-
-    @Option(
-            names = "--set",
-            paramLabel = "KEY=VALUE",
-            description =
-                    "Job configuration: the same as the deployment that will resume the savepoint"
-                            + " (keys that decide results, max-parallelism, kafka.*).")
-    Map<String, String> overrides = new LinkedHashMap<>();
-
     @Override
     public Integer call() throws Exception {
         TidemarkJob tidemarkJob = job.job();
-        CliOptions.atLeast(spec, "--parallelism", parallelism, 1);
+        run.validate(spec);
         if (suffix.isBlank()) {
             throw CliOptions.invalid(
                     spec,
@@ -163,14 +147,14 @@ final class SavepointBootstrapCommand implements java.util.concurrent.Callable<I
 
     private Configuration configuration(TidemarkJob tidemarkJob) {
         Map<String, String> raw = new LinkedHashMap<>();
-        raw.put("kafka.bootstrap.servers", bootstrap);
+        raw.put("kafka.bootstrap.servers", run.bootstrap);
         raw.put("source.start", "earliest");
         raw.put("source.stop", "none"); // a bounded split would keep its stop offset in state
         raw.put("topics.output-suffix", suffix);
         raw.put("source.group-id", "tidemark-" + tidemarkJob.name() + "-bootstrap" + suffix);
-        raw.put("parallelism", Integer.toString(parallelism));
+        raw.put("parallelism", Integer.toString(run.parallelism));
         raw.put("checkpoint.interval", "1 s");
-        raw.putAll(overrides);
+        raw.putAll(run.overrides);
         try {
             Configuration conf = ConfigLoader.validate(raw, tidemarkJob.options(), System.getenv());
             TidemarkConfig.from(conf, tidemarkJob.name());
