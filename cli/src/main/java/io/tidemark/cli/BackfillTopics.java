@@ -43,6 +43,15 @@ final class BackfillTopics {
         return total;
     }
 
+    /** The end offset of every input partition now. */
+    Map<TopicPartition, Long> endOffsets(List<JobTopic> inputs) throws Exception {
+        Map<TopicPartition, Long> ends = new HashMap<>();
+        for (JobTopic input : inputs) {
+            ends.putAll(offsets(partitions(input.topic()), OffsetSpec.latest()));
+        }
+        return ends;
+    }
+
     int maxPartitions(List<JobTopic> inputs) throws Exception {
         int max = 1;
         for (JobTopic input : inputs) {

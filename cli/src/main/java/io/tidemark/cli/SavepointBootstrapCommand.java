@@ -9,7 +9,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +19,6 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import picocli.CommandLine.Command;
@@ -103,7 +101,7 @@ final class SavepointBootstrapCommand implements java.util.concurrent.Callable<I
         try (Admin admin = Admin.create(common.kafkaProperties())) {
             List<JobTopic> inputs = tidemarkJob.inputs(conf);
             BackfillTopics topics = new BackfillTopics(admin);
-            Map<TopicPartition, Long> ends = endOffsets(admin, inputs);
+            Map<TopicPartition, Long> ends = topics.endOffsets(inputs);
             topics.createFresh(written, topics.maxPartitions(inputs));
             long total = ends.values().stream().mapToLong(Long::longValue).sum();
             out.printf(
@@ -171,29 +169,6 @@ final class SavepointBootstrapCommand implements java.util.concurrent.Callable<I
             throw CliOptions.invalid(
                     spec, "--timeout expects a duration such as 30 min, got '" + timeout + "'");
         }
-    }
-
-    private static Map<TopicPartition, Long> endOffsets(Admin admin, List<JobTopic> inputs)
-            throws Exception {
-        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-        for (JobTopic input : inputs) {
-            admin.describeTopics(List.of(input.topic()))
-                    .allTopicNames()
-                    .get(30, TimeUnit.SECONDS)
-                    .get(input.topic())
-                    .partitions()
-                    .forEach(
-                            p ->
-                                    request.put(
-                                            new TopicPartition(input.topic(), p.partition()),
-                                            OffsetSpec.latest()));
-        }
-        Map<TopicPartition, Long> ends = new HashMap<>();
-        admin.listOffsets(request)
-                .all()
-                .get(30, TimeUnit.SECONDS)
-                .forEach((tp, info) -> ends.put(tp, info.offset()));
-        return ends;
     }
 
     /**

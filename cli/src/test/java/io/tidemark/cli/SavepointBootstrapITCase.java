@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tidemark.common.local.ClickGenerator;
 import io.tidemark.common.local.CommittedReader;
 import io.tidemark.common.local.EmbeddedKafka;
+import io.tidemark.common.local.metrics.ProgressReporter;
 import io.tidemark.common.local.replay.Replay;
 import io.tidemark.common.local.replay.ReplayOptions;
 import io.tidemark.common.local.replay.ReplayResult;
@@ -96,18 +97,16 @@ class SavepointBootstrapITCase {
             assertThat(savepoint.find()).as(out.toString()).isTrue();
 
             Configuration resumed = liveConfiguration(job, kafka, savepoint.group(1));
+            ProgressReporter.reset();
             JobClient client = LiveJobs.start(job, resumed, InputTap.NONE, "resumed");
             try {
                 LiveJobs.load(job, resumed, kafka.bootstrapServers(), later, "later");
+                int records = later.get("clicks").size();
                 LiveJobs.await(
-                        "the later input read and checkpointed",
+                        "the later input read and every task running",
                         DEADLINE,
                         client,
-                        () ->
-                                LiveJobs.consumedAndCheckpointed(
-                                        kafka.admin(),
-                                        "tidemark-sessionization",
-                                        List.of("clicks")));
+                        () -> LiveJobs.readAndRunning(cluster, client.getJobID(), records));
                 client.stopWithSavepoint(
                                 true,
                                 tmp.resolve("final").toUri().toString(),

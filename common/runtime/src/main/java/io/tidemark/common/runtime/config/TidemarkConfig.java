@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 
 /**
  * The validated, immutable configuration every job shares. Built once in {@code main} from the
@@ -24,11 +25,8 @@ public final class TidemarkConfig implements Serializable {
     private final String uidPrefix;
     private final ExecutionMode executionMode;
 
-    /**
-     * Flink's upper bound on key groups ({@code
-     * KeyGroupRangeAssignment.UPPER_BOUND_MAX_PARALLELISM}).
-     */
-    private static final int MAX_KEY_GROUPS = 1 << 15;
+    /** Flink's upper bound on key groups. */
+    private static final int MAX_KEY_GROUPS = KeyGroupRangeAssignment.UPPER_BOUND_MAX_PARALLELISM;
 
     private final Integer parallelism;
     private final int maxParallelism;
