@@ -42,7 +42,8 @@ import org.junit.jupiter.api.TestFactory;
  * Every manifest under {@code base/} and {@code overlays/}: valid against the CRDs of the Flink
  * Kubernetes Operator 1.10 with unknown fields as errors (the API server would prune them and the
  * operator fall back to defaults, e.g. a stateless upgrade for {@code upgradMode}), consistent with
- * {@code flink-conf/local/config.yaml}, and running the jars and main classes the job modules build.
+ * {@code flink-conf/local/config.yaml}, and running the jars and main classes the job modules
+ * build.
  */
 class ManifestsTest {
 
@@ -59,7 +60,10 @@ class ManifestsTest {
     private static final String MAIN_CONTAINER = "flink-main-container";
     private static final String DRAIN_KEY = "kubernetes.operator.job.drain-on-savepoint-deletion";
 
-    /** Keys of flink-conf/local/config.yaml that every FlinkDeployment must repeat with equal values. */
+    /**
+     * Keys of flink-conf/local/config.yaml that every FlinkDeployment must repeat with equal
+     * values.
+     */
     private static final Pattern SHARED_FLINK_KEYS =
             Pattern.compile(
                     "taskmanager\\.numberOfTaskSlots|parallelism\\.default|state\\.backend\\.type"
