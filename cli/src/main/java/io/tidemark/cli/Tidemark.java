@@ -25,6 +25,11 @@ import picocli.CommandLine.Spec;
             BackfillCommand.class,
             VerifyDeterminismCommand.class,
             SavepointCommand.class,
+            ClusterCommand.class,
+            TopicsCommand.class,
+            SubmitCommand.class,
+            UpgradeCommand.class,
+            JobsCommand.class,
             DemoCommand.class,
             CommandLine.HelpCommand.class
         })
@@ -54,7 +59,7 @@ public final class Tidemark implements Runnable {
         // Without a subcommand there is nothing to do but explain.
         throw new CommandLine.ParameterException(
                 spec.commandLine(),
-                "Missing subcommand: generate, load, replay, backfill, verify-determinism, savepoint or demo");
+                "Missing subcommand: one of " + String.join(", ", spec.subcommands().keySet()));
     }
 
     /**
