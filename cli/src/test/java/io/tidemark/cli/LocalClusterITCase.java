@@ -279,6 +279,36 @@ class LocalClusterITCase {
                 .isNotEmpty();
     }
 
+    @Test
+    @Order(4)
+    void refusedUpgradeResumesThePreviousVersionFromTheSavepoint() {
+        Submission before = Submission.readFrom(workDir, "sessionization").orElseThrow();
+        Path jar = TidemarkHome.locate().jobJar("sessionization");
+        StringWriter out = new StringWriter();
+        // Another max parallelism would re-split keyed state into other key groups: refused.
+        int exit =
+                execute(
+                        out,
+                        new StringWriter(),
+                        "upgrade",
+                        "sessionization",
+                        "--work-dir",
+                        dir(),
+                        "--jar",
+                        jar.toString(),
+                        "--set",
+                        "max-parallelism=64");
+
+        assertThat(exit).as(out.toString()).isEqualTo(SavepointCheckCommand.REFUSED);
+        assertThat(out.toString()).contains("REFUSED").contains("max parallelism");
+        Submission resumed = Submission.readFrom(workDir, "sessionization").orElseThrow();
+        assertThat(resumed.jobId()).isNotEqualTo(before.jobId());
+        assertThat(resumed.args()).isEqualTo(before.args());
+        assertThat(rest.job(resumed.jobId()).path("state").asText()).isEqualTo("RUNNING");
+        assertThat(restoredCheckpointOf(resumed.jobId())).isTrue();
+        assertThat(out.toString()).contains("resumed from the savepoint as job " + resumed.jobId());
+    }
+
     // --- the steps ---
 
     private String submit(String job, List<String> args) {
@@ -392,14 +422,17 @@ class LocalClusterITCase {
     private static String cli(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
+        int exit = execute(out, err, args);
+        assertThat(exit).as("tidemark %s%n%s%s", String.join(" ", args), out, err).isZero();
+        return out.toString();
+    }
+
+    private static int execute(StringWriter out, StringWriter err, String... args) {
         CommandLine commandLine = Tidemark.commandLine();
         commandLine.setOut(new PrintWriter(out));
         commandLine.setErr(new PrintWriter(err));
-        int exit =
-                commandLine.execute(
-                        concat(List.of(args), List.of("--verbose")).toArray(String[]::new));
-        assertThat(exit).as("tidemark %s%n%s%s", String.join(" ", args), out, err).isZero();
-        return out.toString();
+        return commandLine.execute(
+                concat(List.of(args), List.of("--verbose")).toArray(String[]::new));
     }
 
     private static int cliExitCode(String... args) {
