@@ -1,5 +1,6 @@
 package io.tidemark.common.joins.functions;
 
+import io.tidemark.common.runtime.metrics.TidemarkMetrics;
 import io.tidemark.common.runtime.record.InputRecord;
 import io.tidemark.common.schemas.ChangeOp;
 import io.tidemark.common.schemas.Customer;
@@ -25,7 +26,7 @@ public final class JoinCustomer extends TemporalJoin<InputRecord<Order>, Custome
     public static final String PENDING_STATE = "pending-orders";
 
     public JoinCustomer() {
-        super(VERSIONS_STATE, PENDING_STATE, Customer.class, "customerNotFound");
+        super(VERSIONS_STATE, PENDING_STATE, Customer.class, TidemarkMetrics.CUSTOMER_NOT_FOUND);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.tidemark.common.joins.functions;
 
+import io.tidemark.common.runtime.metrics.TidemarkMetrics;
 import io.tidemark.common.schemas.ChangeOp;
 import io.tidemark.common.schemas.EnrichedOrderLine;
 import io.tidemark.common.schemas.Product;
@@ -19,7 +20,7 @@ public final class JoinProduct extends TemporalJoin<LineTask, ProductChange, Pro
     public static final String PENDING_STATE = "pending-lines";
 
     public JoinProduct() {
-        super(VERSIONS_STATE, PENDING_STATE, Product.class, "productNotFound");
+        super(VERSIONS_STATE, PENDING_STATE, Product.class, TidemarkMetrics.PRODUCT_NOT_FOUND);
     }
 
     @Override

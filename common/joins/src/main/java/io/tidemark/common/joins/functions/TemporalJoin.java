@@ -1,5 +1,6 @@
 package io.tidemark.common.joins.functions;
 
+import io.tidemark.common.runtime.metrics.TidemarkMetrics;
 import io.tidemark.common.runtime.record.InputRecord;
 import java.util.List;
 import org.apache.avro.specific.SpecificRecordBase;
@@ -79,8 +80,7 @@ abstract class TemporalJoin<F, C extends SpecificRecordBase, D extends SpecificR
                                                 pendingState,
                                                 Types.LONG,
                                                 Types.LIST(LineTask.typeInfo()))));
-        notFound =
-                getRuntimeContext().getMetricGroup().addGroup("tidemark").counter(notFoundMetric);
+        notFound = TidemarkMetrics.of(getRuntimeContext().getMetricGroup()).counter(notFoundMetric);
     }
 
     @Override

@@ -1,6 +1,6 @@
 package io.tidemark.common.local.metrics;
 
-import io.tidemark.common.runtime.ingest.IngestMetrics;
+import io.tidemark.common.runtime.metrics.TidemarkMetrics;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.flink.metrics.Counter;
@@ -39,9 +39,11 @@ public final class ProgressReporter implements MetricReporter {
             return;
         }
         String id = group.getMetricIdentifier(name);
-        if (IngestMetrics.READ.equals(name) && metric instanceof Counter counter) {
+        if (TidemarkMetrics.READ.equals(name) && metric instanceof Counter counter) {
             READ_COUNTERS.put(id, counter);
-        } else if (IngestMetrics.MAX_EVENT_TIME.equals(name) && metric instanceof Gauge<?> gauge) {
+        } else if (TidemarkMetrics.MAX_EVENT_TIME.equals(name)
+                && metric instanceof Gauge<?> gauge
+                && !isPartitionGauge(group)) {
             EVENT_TIMES.put(id, gauge);
         }
     }
@@ -51,9 +53,17 @@ public final class ProgressReporter implements MetricReporter {
         // Keep finished subtasks' counts: progress must not drop when a source finishes.
     }
 
+    /**
+     * The classifier's per-partition maxima ({@code tidemark.partition.<p>.maxEventTime}) share the
+     * name of the ingest gauge; progress reads only the latter, one per source subtask.
+     */
+    private static boolean isPartitionGauge(MetricGroup group) {
+        return group.getAllVariables().containsKey("<" + TidemarkMetrics.PARTITION + ">");
+    }
+
     private static boolean isTidemark(MetricGroup group) {
         for (String component : group.getScopeComponents()) {
-            if (IngestMetrics.GROUP.equals(component)) {
+            if (TidemarkMetrics.GROUP.equals(component)) {
                 return true;
             }
         }

@@ -1,15 +1,20 @@
 package io.tidemark.common.runtime.eventtime;
 
+import io.tidemark.common.runtime.metrics.TidemarkMetrics;
 import io.tidemark.common.runtime.record.ErrorEnvelopes;
 import io.tidemark.common.runtime.record.InputRecord;
 import io.tidemark.common.schemas.ErrorEnvelope;
 import io.tidemark.common.schemas.ReasonCode;
+import java.util.HashMap;
+import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -34,6 +39,11 @@ import org.apache.flink.util.OutputTag;
  * (see {@link TimestampOverride}). The key names the topic as well as the partition so that a
  * savepoint restored into a job reading another topic can never apply one topic's maxima to
  * another's partitions: the new topic's partitions simply start without a maximum.
+ *
+ * <p>Metrics ({@link TidemarkMetrics}): counters {@code tidemark.onTime}, {@code late}, {@code
+ * lateAfterIdle}, {@code heartbeats}, and per partition a gauge {@code
+ * tidemark.partition.<topic>/<partition>.maxEventTime} that mirrors the maximum after each record.
+ * The mirror is written, never read: decisions use the keyed state only.
  */
 public final class LatenessClassifier<T>
         extends KeyedProcessFunction<String, InputRecord<T>, InputRecord<T>> {
@@ -61,6 +71,12 @@ public final class LatenessClassifier<T>
     private transient Counter late;
     private transient Counter lateAfterIdle;
     private transient Counter heartbeats;
+    private transient MetricGroup metrics;
+
+    /**
+     * Per partition key: the mirror its gauge reads (task thread writes, reporter thread reads).
+     */
+    private transient Map<String, PartitionMaximum> maxima;
 
     /**
      * @param job job name written into envelopes
@@ -82,15 +98,41 @@ public final class LatenessClassifier<T>
         maxEventTime =
                 getRuntimeContext()
                         .getState(new ValueStateDescriptor<>(MAX_EVENT_TIME_STATE, Types.LONG));
-        var metrics = getRuntimeContext().getMetricGroup().addGroup("tidemark");
-        onTime = metrics.counter("onTime");
-        late = metrics.counter("late");
-        lateAfterIdle = metrics.counter("lateAfterIdle");
-        heartbeats = metrics.counter("heartbeats");
+        metrics = TidemarkMetrics.of(getRuntimeContext().getMetricGroup());
+        onTime = metrics.counter(TidemarkMetrics.ON_TIME);
+        late = metrics.counter(TidemarkMetrics.LATE);
+        lateAfterIdle = metrics.counter(TidemarkMetrics.LATE_AFTER_IDLE);
+        heartbeats = metrics.counter(TidemarkMetrics.HEARTBEATS);
+        maxima = new HashMap<>();
     }
 
     @Override
     public void processElement(InputRecord<T> record, Context ctx, Collector<InputRecord<T>> out)
+            throws Exception {
+        long max = classify(record, ctx, out);
+        // Progress only: the partition's maximum after the decision, for its gauge.
+        maxima.computeIfAbsent(ctx.getCurrentKey(), this::registerPartitionGauge).value = max;
+    }
+
+    private PartitionMaximum registerPartitionGauge(String partitionKey) {
+        PartitionMaximum mirror = new PartitionMaximum();
+        metrics.addGroup(TidemarkMetrics.PARTITION, partitionKey)
+                .gauge(TidemarkMetrics.PARTITION_MAX_EVENT_TIME, mirror);
+        return mirror;
+    }
+
+    /** The mirror of one partition's maximum, read by its gauge. */
+    private static final class PartitionMaximum implements Gauge<Long> {
+        volatile long value = Long.MIN_VALUE;
+
+        @Override
+        public Long getValue() {
+            return value;
+        }
+    }
+
+    /** Decides, emits, updates the state; returns the partition's maximum after the record. */
+    private long classify(InputRecord<T> record, Context ctx, Collector<InputRecord<T>> out)
             throws Exception {
         if (record.isBad()) {
             throw new IllegalStateException(
@@ -102,10 +144,7 @@ public final class LatenessClassifier<T>
             // A heartbeat carries no data: it can only raise the maximum, then it is dropped. One
             // that is itself behind changes nothing and is not worth a late-topic record.
             heartbeats.inc();
-            if (max == null || eventTime > max) {
-                maxEventTime.update(eventTime);
-            }
-            return;
+            return raise(max, eventTime);
         }
         if (max != null && eventTime < max - boundMs) {
             late.inc();
@@ -124,11 +163,9 @@ public final class LatenessClassifier<T>
                                     + boundMs
                                     + " ms)",
                             job));
-            return;
+            return max;
         }
-        if (max == null || eventTime > max) {
-            maxEventTime.update(eventTime);
-        }
+        long raised = raise(max, eventTime);
         if (idlenessEnabled && eventTime <= ctx.timerService().currentWatermark()) {
             lateAfterIdle.inc();
             ctx.output(
@@ -142,10 +179,20 @@ public final class LatenessClassifier<T>
                                     + ctx.timerService().currentWatermark()
                                     + ", which idleness let advance",
                             job));
-            return;
+            return raised;
         }
         onTime.inc();
         record.value = null; // accepted: the original bytes are no longer needed downstream
         out.collect(record);
+        return raised;
+    }
+
+    /** Raises the partition's maximum to {@code eventTime} if it is higher; returns the maximum. */
+    private long raise(Long max, long eventTime) throws Exception {
+        if (max == null || eventTime > max) {
+            maxEventTime.update(eventTime);
+            return eventTime;
+        }
+        return max;
     }
 }

@@ -1,5 +1,6 @@
 package io.tidemark.common.runtime.ingest;
 
+import io.tidemark.common.runtime.metrics.TidemarkMetrics;
 import io.tidemark.common.runtime.record.ErrorEnvelopes;
 import io.tidemark.common.runtime.record.InputRecord;
 import io.tidemark.common.schemas.ErrorEnvelope;
@@ -17,9 +18,9 @@ import org.apache.flink.util.OutputTag;
 
 /**
  * Sends records that failed decoding or validation to the DLQ side output as error envelopes,
- * counted per reason code ({@code tidemark.dlq.<REASON>}), and passes everything else on. Also
- * reports progress: records read ({@code tidemark.read}) and the largest valid event time seen
- * ({@code tidemark.maxEventTime}).
+ * counted per reason code ({@code tidemark.reason.<REASON>.dlq}), and passes everything else on.
+ * Also reports progress: records read ({@code tidemark.read}) and the largest valid event time seen
+ * ({@code tidemark.maxEventTime}). See {@link TidemarkMetrics}.
  */
 public final class ValidationRouter<T> extends ProcessFunction<InputRecord<T>, InputRecord<T>> {
 
@@ -31,7 +32,7 @@ public final class ValidationRouter<T> extends ProcessFunction<InputRecord<T>, I
     private final String job;
     private transient Map<ReasonCode, Counter> counters;
     private transient Counter read;
-    private transient long maxEventTime;
+    private transient volatile long maxEventTime;
 
     public ValidationRouter(String job) {
         this.job = job;
@@ -39,14 +40,17 @@ public final class ValidationRouter<T> extends ProcessFunction<InputRecord<T>, I
 
     @Override
     public void open(OpenContext openContext) {
-        MetricGroup tidemark = getRuntimeContext().getMetricGroup().addGroup(IngestMetrics.GROUP);
-        read = tidemark.counter(IngestMetrics.READ);
+        MetricGroup tidemark = TidemarkMetrics.of(getRuntimeContext().getMetricGroup());
+        read = tidemark.counter(TidemarkMetrics.READ);
         maxEventTime = Long.MIN_VALUE;
-        tidemark.gauge(IngestMetrics.MAX_EVENT_TIME, (Gauge<Long>) () -> maxEventTime);
-        MetricGroup dlq = tidemark.addGroup(IngestMetrics.DLQ);
+        tidemark.gauge(TidemarkMetrics.MAX_EVENT_TIME, (Gauge<Long>) () -> maxEventTime);
         counters = new EnumMap<>(ReasonCode.class);
         for (ReasonCode reason : ReasonCode.values()) {
-            counters.put(reason, dlq.counter(reason.name()));
+            // A key-value group: Prometheus gets one metric with a "reason" label.
+            counters.put(
+                    reason,
+                    tidemark.addGroup(TidemarkMetrics.REASON, reason.name())
+                            .counter(TidemarkMetrics.DLQ));
         }
     }
 

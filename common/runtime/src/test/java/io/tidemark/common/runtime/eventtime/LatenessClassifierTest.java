@@ -2,6 +2,7 @@ package io.tidemark.common.runtime.eventtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tidemark.common.runtime.metrics.CapturedMetrics;
 import io.tidemark.common.runtime.record.InputRecord;
 import io.tidemark.common.runtime.record.RecordKind;
 import io.tidemark.common.schemas.ErrorEnvelope;
@@ -225,5 +226,33 @@ class LatenessClassifierTest {
 
         assertThat(onTimeEventTimes()).containsExactly(T0, T0 + 1_000);
         assertThat(late()).isEmpty();
+    }
+
+    @Test
+    void countsEachDecisionAndMirrorsEachPartitionsMaximumInAGauge() throws Exception {
+        harness.close();
+        CapturedMetrics metrics = new CapturedMetrics();
+        harness =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(
+                                new LatenessClassifier<String>("test", B, false)),
+                        LatenessClassifier::partitionKey,
+                        Types.STRING,
+                        metrics.environment());
+        harness.open();
+        assertThat(metrics.all()).doesNotContainKey("partition.clicks/0.maxEventTime");
+
+        push(0, T0);
+        push(0, T0 - B - 1); // late: the maximum stays
+        push(harness, record(0, T0 + 5_000, RecordKind.HEARTBEAT)); // raises it
+        push(1, T0 - 60_000);
+        push(1, T0 - 59_000);
+
+        assertThat(metrics.count("onTime")).isEqualTo(3);
+        assertThat(metrics.count("late")).isEqualTo(1);
+        assertThat(metrics.count("lateAfterIdle")).isZero();
+        assertThat(metrics.count("heartbeats")).isEqualTo(1);
+        assertThat(metrics.gauge("partition.clicks/0.maxEventTime")).isEqualTo(T0 + 5_000);
+        assertThat(metrics.gauge("partition.clicks/1.maxEventTime")).isEqualTo(T0 - 59_000);
     }
 }

@@ -1,5 +1,6 @@
 package io.tidemark.jobs.sessionization.functions;
 
+import io.tidemark.common.runtime.metrics.TidemarkMetrics;
 import io.tidemark.common.schemas.Click;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
@@ -19,7 +20,7 @@ import org.apache.flink.util.Collector;
  * TTL decides anything.
  *
  * <p>Duplicates are copies of one event (producer retries, replays): which copy passes does not
- * change the output.
+ * change the output. Dropped copies are counted ({@code tidemark.duplicates}).
  */
 public final class DeduplicateByEventId extends KeyedProcessFunction<String, Click, Click> {
 
@@ -35,7 +36,8 @@ public final class DeduplicateByEventId extends KeyedProcessFunction<String, Cli
     public void open(OpenContext openContext) {
         seen = getRuntimeContext().getState(new ValueStateDescriptor<>(SEEN_STATE, Types.BOOLEAN));
         duplicates =
-                getRuntimeContext().getMetricGroup().addGroup("tidemark").counter("duplicates");
+                TidemarkMetrics.of(getRuntimeContext().getMetricGroup())
+                        .counter(TidemarkMetrics.DUPLICATES);
     }
 
     @Override
