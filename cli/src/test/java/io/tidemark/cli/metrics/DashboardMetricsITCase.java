@@ -208,12 +208,15 @@ class DashboardMetricsITCase {
         return "tidemark-" + run.job().name();
     }
 
-    /** Input read, a checkpoint completed and the lags the scenarios imply reached. */
+    /** Input read, a checkpoint completed (with its size) and the lags the scenarios imply. */
     private static boolean settled(PrometheusScrape s) {
         for (Run run : RUNS) {
+            // The checkpoint count and the last checkpoint's size are separate gauges: the size
+            // can still read -1 in a scrape that already counts the first checkpoint.
             if (s.sum(OP + "read", run.label()) < run.records()
                     || !(s.max("flink_jobmanager_job_numberOfCompletedCheckpoints", run.label())
-                            >= 1)) {
+                            >= 1)
+                    || !(s.max("flink_jobmanager_job_lastCheckpointSize", run.label()) > 0)) {
                 return false;
             }
         }

@@ -74,9 +74,10 @@ public final class LatenessClassifier<T>
     private transient MetricGroup metrics;
 
     /**
-     * Per partition key: the mirror its gauge reads (task thread writes, reporter thread reads).
+     * Per partition key: its metrics (the maximum's mirror its gauge reads, task thread writes,
+     * reporter thread reads; its late counter).
      */
-    private transient Map<String, PartitionMaximum> maxima;
+    private transient Map<String, PartitionMetrics> partitions;
 
     /**
      * @param job job name written into envelopes
@@ -103,27 +104,34 @@ public final class LatenessClassifier<T>
         late = metrics.counter(TidemarkMetrics.LATE);
         lateAfterIdle = metrics.counter(TidemarkMetrics.LATE_AFTER_IDLE);
         heartbeats = metrics.counter(TidemarkMetrics.HEARTBEATS);
-        maxima = new HashMap<>();
+        partitions = new HashMap<>();
     }
 
     @Override
     public void processElement(InputRecord<T> record, Context ctx, Collector<InputRecord<T>> out)
             throws Exception {
-        long max = classify(record, ctx, out);
+        PartitionMetrics partition =
+                partitions.computeIfAbsent(ctx.getCurrentKey(), this::registerPartitionMetrics);
         // Progress only: the partition's maximum after the decision, for its gauge.
-        maxima.computeIfAbsent(ctx.getCurrentKey(), this::registerPartitionGauge).value = max;
+        partition.value = classify(record, ctx, out, partition.late);
     }
 
-    private PartitionMaximum registerPartitionGauge(String partitionKey) {
-        PartitionMaximum mirror = new PartitionMaximum();
-        metrics.addGroup(TidemarkMetrics.PARTITION, partitionKey)
-                .gauge(TidemarkMetrics.PARTITION_MAX_EVENT_TIME, mirror);
-        return mirror;
+    private PartitionMetrics registerPartitionMetrics(String partitionKey) {
+        MetricGroup group = metrics.addGroup(TidemarkMetrics.PARTITION, partitionKey);
+        PartitionMetrics partition =
+                new PartitionMetrics(group.counter(TidemarkMetrics.PARTITION_LATE));
+        group.gauge(TidemarkMetrics.PARTITION_MAX_EVENT_TIME, partition);
+        return partition;
     }
 
-    /** The mirror of one partition's maximum, read by its gauge. */
-    private static final class PartitionMaximum implements Gauge<Long> {
+    /** One partition's metrics: the mirror of its maximum (read by its gauge), its late count. */
+    private static final class PartitionMetrics implements Gauge<Long> {
+        final Counter late;
         volatile long value = Long.MIN_VALUE;
+
+        PartitionMetrics(Counter late) {
+            this.late = late;
+        }
 
         @Override
         public Long getValue() {
@@ -132,7 +140,11 @@ public final class LatenessClassifier<T>
     }
 
     /** Decides, emits, updates the state; returns the partition's maximum after the record. */
-    private long classify(InputRecord<T> record, Context ctx, Collector<InputRecord<T>> out)
+    private long classify(
+            InputRecord<T> record,
+            Context ctx,
+            Collector<InputRecord<T>> out,
+            Counter partitionLate)
             throws Exception {
         if (record.isBad()) {
             throw new IllegalStateException(
@@ -148,6 +160,7 @@ public final class LatenessClassifier<T>
         }
         if (max != null && eventTime < max - boundMs) {
             late.inc();
+            partitionLate.inc();
             ctx.output(
                     LATE,
                     ErrorEnvelopes.of(

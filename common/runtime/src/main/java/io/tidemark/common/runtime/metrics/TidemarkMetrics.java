@@ -82,6 +82,13 @@ public final class TidemarkMetrics {
      */
     public static final String PARTITION_MAX_EVENT_TIME = "maxEventTime";
 
+    /**
+     * Counter (classify), under {@link #PARTITION}: the partition's records sent to the late topic
+     * with reason {@code LATE} (their sum over partitions is {@link #LATE}); registered with the
+     * partition's gauge. {@code tidemark report} shows it as lateness per partition.
+     */
+    public static final String PARTITION_LATE = "late";
+
     // ------------------------------------------------------------ ingest: stamp event time <input>
 
     /**

@@ -229,7 +229,8 @@ class LatenessClassifierTest {
     }
 
     @Test
-    void countsEachDecisionAndMirrorsEachPartitionsMaximumInAGauge() throws Exception {
+    void countsEachDecisionAndEachPartitionsLateRecordsAndMirrorsItsMaximumInAGauge()
+            throws Exception {
         harness.close();
         CapturedMetrics metrics = new CapturedMetrics();
         harness =
@@ -254,5 +255,7 @@ class LatenessClassifierTest {
         assertThat(metrics.count("heartbeats")).isEqualTo(1);
         assertThat(metrics.gauge("partition.clicks/0.maxEventTime")).isEqualTo(T0 + 5_000);
         assertThat(metrics.gauge("partition.clicks/1.maxEventTime")).isEqualTo(T0 - 59_000);
+        assertThat(metrics.count("partition.clicks/0.late")).isEqualTo(1);
+        assertThat(metrics.count("partition.clicks/1.late")).isZero();
     }
 }
