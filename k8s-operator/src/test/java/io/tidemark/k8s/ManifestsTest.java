@@ -1,91 +1,138 @@
 package io.tidemark.k8s;
 
+import static io.tidemark.k8s.Manifests.MODULE;
+import static io.tidemark.k8s.Manifests.ROOT;
+import static io.tidemark.k8s.Manifests.find;
+import static io.tidemark.k8s.Manifests.flinkConfiguration;
+import static io.tidemark.k8s.Manifests.jobs;
+import static io.tidemark.k8s.Manifests.mainContainer;
+import static io.tidemark.k8s.Manifests.ofKind;
+import static io.tidemark.k8s.Manifests.read;
+import static io.tidemark.k8s.Manifests.readAll;
+import static io.tidemark.k8s.Manifests.relative;
+import static io.tidemark.k8s.Manifests.strings;
+import static io.tidemark.k8s.Manifests.text;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.node.TextNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import com.networknt.schema.JsonSchema;
-import com.networknt.schema.JsonSchemaFactory;
-import com.networknt.schema.SpecVersion;
-import com.networknt.schema.ValidationMessage;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Every manifest under {@code base/} and {@code overlays/}: valid against the CRDs of the Flink
- * Kubernetes Operator 1.10 with unknown fields as errors (the API server would prune them and the
- * operator fall back to defaults, e.g. a stateless upgrade for {@code upgradMode}), consistent with
- * {@code flink-conf/local/config.yaml}, and running the jars and main classes the job modules
- * build.
+ * What k8s-operator/ deploys, checked the way kubectl applies it: every overlay and the backfill
+ * rendered by the real kustomize (Kustomize), every Flink resource of the renderings valid against
+ * the operator's CRD schema with unknown fields as errors (Crds), and the project's rules (Rules)
+ * on every rendering. Each rule is also shown to fail on a broken copy, both of a rendered document
+ * and of the manifests themselves.
  */
 class ManifestsTest {
 
-    /** The CRDs as shipped in {@code flink-kubernetes-operator-api} (apiextensions.k8s.io/v1). */
-    private static final List<String> CRDS =
-            List.of(
-                    "META-INF/fabric8/flinkdeployments.flink.apache.org-v1.yml",
-                    "META-INF/fabric8/flinksessionjobs.flink.apache.org-v1.yml",
-                    "META-INF/fabric8/flinkstatesnapshots.flink.apache.org-v1.yml");
-
-    private static final String JAR_DIR = "local:///opt/flink/usrlib/";
-    private static final String JAAS_KEY = "kafka.sasl.jaas.config";
-    private static final String JAAS_ENV = "KAFKA_JAAS";
-    private static final String MAIN_CONTAINER = "flink-main-container";
-    private static final String DRAIN_KEY = "kubernetes.operator.job.drain-on-savepoint-deletion";
-
     /**
-     * Keys of flink-conf/local/config.yaml that every FlinkDeployment must repeat with equal
-     * values.
+     * One kustomization as kubectl would apply it, what exists in the cluster with it, and the
+     * environment it runs in (flink-conf/ENV/config.yaml has that environment's Flink choices).
      */
-    private static final Pattern SHARED_FLINK_KEYS =
-            Pattern.compile(
-                    "taskmanager\\.numberOfTaskSlots|parallelism\\.default|state\\.backend\\.type"
-                            + "|execution\\.checkpointing\\..*|restart-strategy\\..*|pipeline\\..*");
+    record Rendering(
+            String name, List<JsonNode> docs, List<JsonNode> context, String environment) {}
 
-    /** Directory keys: per deployment on Kubernetes, so not compared with the local cluster. */
-    private static final Map<String, String> DIRECTORY_KEYS =
-            Map.of(
-                    "execution.checkpointing.dir", "state.checkpoints.dir",
-                    "execution.checkpointing.savepoint-dir", "state.savepoints.dir");
+    static List<String> overlays() {
+        try (Stream<Path> dirs = Files.list(MODULE.resolve("overlays"))) {
+            return dirs.filter(Files::isDirectory)
+                    .map(d -> d.getFileName().toString())
+                    .sorted()
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 
-    private static final YAMLMapper YAML = yamlMapper();
-    private static final Path MODULE = moduleDir();
-    private static final Path ROOT = MODULE.getParent();
+    static Rendering overlay(String name) {
+        List<JsonNode> docs = Kustomize.build(MODULE.resolve("overlays").resolve(name));
+        return new Rendering("overlays/" + name, docs, docs, name);
+    }
+
+    /** The environment backfill/ runs in: the overlay of its components/ENV entry. */
+    static String backfillEnvironment() {
+        JsonNode kustomization = readAll(MODULE.resolve("backfill/kustomization.yaml")).get(0);
+        List<String> envs = new ArrayList<>();
+        for (String component : strings(kustomization.path("components"))) {
+            String env = Path.of(component).getFileName().toString();
+            if (overlays().contains(env)) {
+                envs.add(env);
+            }
+        }
+        assertThat(envs).as("backfill/ names one environment among its components").hasSize(1);
+        return envs.get(0);
+    }
+
+    static Rendering backfill() {
+        List<JsonNode> docs = Kustomize.build(MODULE.resolve("backfill"));
+        List<JsonNode> context = new ArrayList<>(docs);
+        context.addAll(overlay(backfillEnvironment()).docs());
+        return new Rendering("backfill", docs, context, backfillEnvironment());
+    }
+
+    /** Everything that is applied: each overlay and the backfill. */
+    static List<Rendering> renderings() {
+        List<Rendering> renderings = new ArrayList<>();
+        overlays().forEach(o -> renderings.add(overlay(o)));
+        renderings.add(backfill());
+        return renderings;
+    }
+
+    static List<JsonNode> copy(List<JsonNode> docs) {
+        return docs.stream().map(d -> (JsonNode) d.deepCopy()).toList();
+    }
+
+    static ObjectNode deployment(List<JsonNode> docs, String name) {
+        JsonNode fd = find(docs, "FlinkDeployment", name);
+        assertThat(fd).as("FlinkDeployment " + name).isNotNull();
+        return (ObjectNode) fd;
+    }
 
     // ---------------------------------------------------------------------------------------
-    // Schema validation
+    // Layout
     // ---------------------------------------------------------------------------------------
+
+    @Test
+    void baseHasOneDirectoryPerJobModuleAndTheEnvironmentsAreLocalAndProduction()
+            throws IOException {
+        try (Stream<Path> dirs = Files.list(MODULE.resolve("base"))) {
+            assertThat(dirs.filter(Files::isDirectory).map(d -> d.getFileName().toString()))
+                    .containsExactlyInAnyOrderElementsOf(jobs());
+        }
+        JsonNode base = readAll(MODULE.resolve("base/kustomization.yaml")).get(0);
+        assertThat(strings(base.path("resources"))).containsExactlyInAnyOrderElementsOf(jobs());
+        assertThat(overlays()).containsExactly("local", "production");
+        for (String env : overlays()) {
+            JsonNode overlay =
+                    readAll(MODULE.resolve("overlays").resolve(env).resolve("kustomization.yaml"))
+                            .get(0);
+            assertThat(strings(overlay.path("resources"))).as(env).contains("../../base");
+            assertThat(strings(overlay.path("components")))
+                    .as(env + " adapts the jobs with its component, which backfill/ can reuse")
+                    .containsExactly("../../components/" + env);
+        }
+    }
 
     @TestFactory
-    Stream<DynamicTest> everyManifestParsesAndNamesItsKind() {
-        List<Path> files = manifestFiles();
+    Stream<DynamicTest> everyManifestParses() {
+        List<Path> files = Manifests.manifestFiles();
         assertThat(files).isNotEmpty();
         return files.stream().map(file -> dynamicTest(relative(file), () -> checkParses(file)));
     }
@@ -93,41 +140,401 @@ class ManifestsTest {
     private static void checkParses(Path file) {
         List<JsonNode> docs = readAll(file);
         assertThat(docs).as(relative(file)).isNotEmpty();
+        String fileName = file.getFileName().toString();
         for (JsonNode doc : docs) {
-            assertThat(text(doc, "apiVersion")).as(relative(file)).isNotBlank();
-            assertThat(text(doc, "kind")).as(relative(file)).isNotBlank();
-            if (!isKustomization(doc)) {
-                assertThat(text(doc.path("metadata"), "name"))
-                        .as(relative(file) + " metadata.name")
-                        .isNotBlank();
+            if (doc.isArray()) {
+                // A JSON 6902 patch: operations on paths.
+                assertThat(doc).as(relative(file)).isNotEmpty();
+                doc.forEach(
+                        op -> {
+                            assertThat(text(op, "op")).as(relative(file)).isNotBlank();
+                            assertThat(text(op, "path")).as(relative(file)).startsWith("/spec/");
+                        });
+            } else if (fileName.equals("kustomizeconfig.yaml")) {
+                assertThat(doc.path("images").isArray()).as(relative(file)).isTrue();
+            } else {
+                assertThat(text(doc, "apiVersion")).as(relative(file)).isNotBlank();
+                assertThat(text(doc, "kind")).as(relative(file)).isNotBlank();
+                if (!fileName.equals("kustomization.yaml")) {
+                    assertThat(Manifests.name(doc))
+                            .as(relative(file) + " metadata.name")
+                            .isNotBlank();
+                }
             }
+        }
+    }
+
+    /**
+     * Every reference of a kustomization exists (inside k8s-operator/), and every file is used by
+     * the kustomization of its directory: nothing is written and then silently not applied.
+     */
+    @Test
+    void kustomizationsReferenceExistingFilesAndEveryFileIsUsed() {
+        for (Path file : Manifests.manifestFiles()) {
+            Path kustomizationFile = file.resolveSibling("kustomization.yaml");
+            assertThat(kustomizationFile)
+                    .as("kustomization.yaml next to " + relative(file))
+                    .isRegularFile();
+            if (file.equals(kustomizationFile)) {
+                checkReferences(file);
+            } else {
+                assertThat(references(kustomizationFile))
+                        .as(relative(file) + " must be used by " + relative(kustomizationFile))
+                        .contains(file.getFileName().toString());
+            }
+        }
+    }
+
+    private static void checkReferences(Path kustomizationFile) {
+        JsonNode k = readAll(kustomizationFile).get(0);
+        String where = relative(kustomizationFile);
+        assertThat(text(k, "kind")).as(where).isIn("Kustomization", "Component");
+        for (String resource : strings(k.path("resources"))) {
+            Path target = inside(kustomizationFile, resource);
+            if (Files.isDirectory(target)) {
+                assertThat(kindOf(target)).as(where + ": " + resource).isEqualTo("Kustomization");
+            } else {
+                assertThat(target).as(where + ": " + resource).isRegularFile();
+            }
+        }
+        for (String component : strings(k.path("components"))) {
+            assertThat(kindOf(inside(kustomizationFile, component)))
+                    .as(where + ": " + component)
+                    .isEqualTo("Component");
+        }
+        for (String file : references(kustomizationFile)) {
+            assertThat(inside(kustomizationFile, file)).as(where + ": " + file).exists();
+        }
+    }
+
+    private static Path inside(Path kustomizationFile, String reference) {
+        Path target = kustomizationFile.getParent().resolve(reference).normalize();
+        assertThat(target.startsWith(MODULE))
+                .as(relative(kustomizationFile) + ": " + reference + " stays inside k8s-operator/")
+                .isTrue();
+        return target;
+    }
+
+    private static String kindOf(Path dir) {
+        Path file = dir.resolve("kustomization.yaml");
+        assertThat(file).isRegularFile();
+        return text(readAll(file).get(0), "kind");
+    }
+
+    /** The files a kustomization uses: resources, patch files, transformer configurations. */
+    private static List<String> references(Path kustomizationFile) {
+        JsonNode k = readAll(kustomizationFile).get(0);
+        List<String> files = new ArrayList<>(strings(k.path("resources")));
+        files.addAll(strings(k.path("configurations")));
+        for (JsonNode patch : k.path("patches")) {
+            if (!text(patch, "path").isEmpty()) {
+                files.add(text(patch, "path"));
+            }
+        }
+        return files;
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Rendering
+    // ---------------------------------------------------------------------------------------
+
+    @TestFactory
+    Stream<DynamicTest> everyOverlayRendersEveryJob() {
+        return overlays().stream().map(env -> dynamicTest(env, () -> checkRendersEveryJob(env)));
+    }
+
+    private static void checkRendersEveryJob(String env) {
+        List<JsonNode> docs = overlay(env).docs();
+        Set<String> deployments = new TreeSet<>();
+        ofKind(docs, "FlinkDeployment").forEach(d -> deployments.add(Manifests.name(d)));
+        assertThat(deployments)
+                .containsExactlyInAnyOrderElementsOf(
+                        jobs().stream().map(j -> "tidemark-" + j).toList());
+        for (String job : jobs()) {
+            assertThat(find(docs, "ConfigMap", "tidemark-" + job + "-config"))
+                    .as(env + ": " + job + "'s config file")
+                    .isNotNull();
+        }
+        for (JsonNode doc : docs) {
+            assertThat(text(doc.path("metadata").path("labels"), "app.kubernetes.io/part-of"))
+                    .as(Rules.id(doc))
+                    .isEqualTo("tidemark");
         }
     }
 
     @TestFactory
     Stream<DynamicTest> everyFlinkResourceIsValidAgainstTheCrdSchema() {
         List<DynamicTest> tests = new ArrayList<>();
-        for (Path file : manifestFiles()) {
-            for (JsonNode doc : readAll(file)) {
-                if (text(doc, "apiVersion").startsWith("flink.apache.org/")) {
+        for (Rendering r : renderings()) {
+            for (JsonNode doc : r.docs()) {
+                if (Crds.isFlinkResource(doc)) {
                     tests.add(
                             dynamicTest(
-                                    relative(file) + " " + text(doc.path("metadata"), "name"),
-                                    () ->
-                                            assertThat(Crds.validate(doc))
-                                                    .as(relative(file))
-                                                    .isEmpty()));
+                                    r.name() + " " + Manifests.name(doc),
+                                    () -> assertThat(Crds.validate(doc)).isEmpty()));
                 }
             }
         }
-        // The base's session cluster and one FlinkDeployment per job.
-        assertThat(tests).hasSize(1 + jobs().size());
+        // The base's own files too, as written.
+        for (Path file : Manifests.walk(MODULE.resolve("base"), ".yaml")) {
+            for (JsonNode doc : readAll(file)) {
+                if (Crds.isFlinkResource(doc)) {
+                    tests.add(
+                            dynamicTest(
+                                    relative(file),
+                                    () -> assertThat(Crds.validate(doc)).isEmpty()));
+                }
+            }
+        }
+        // Each environment's jobs, the backfill, and the base's jobs.
+        assertThat(tests).hasSize(overlays().size() * jobs().size() + 1 + jobs().size());
         return tests.stream();
+    }
+
+    /** Every rule of Rules on every rendering: one test per pair, named after both. */
+    @TestFactory
+    Stream<DynamicTest> everyRuleHoldsForEveryRendering() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Rendering r : renderings()) {
+            assertThat(ofKind(r.docs(), "FlinkDeployment")).as(r.name()).isNotEmpty();
+            Rules.ALL.forEach(
+                    (rule, check) ->
+                            tests.add(
+                                    dynamicTest(
+                                            r.name() + ": " + rule,
+                                            () ->
+                                                    assertThat(check.check(r.docs(), r.context()))
+                                                            .isEmpty())));
+        }
+        return tests.stream();
+    }
+
+    /**
+     * Each environment's deployments repeat the Flink choices of its flink-conf/ENV/config.yaml
+     * (the local cluster's for overlays/local, the production defaults for overlays/production).
+     */
+    @TestFactory
+    Stream<DynamicTest> flinkConfigurationRepeatsTheEnvironmentsFlinkConf() {
+        return renderings().stream()
+                .map(
+                        r ->
+                                dynamicTest(
+                                        r.name() + " ~ flink-conf/" + r.environment(),
+                                        () ->
+                                                assertThat(
+                                                                Rules.flinkChoices(
+                                                                        r.docs(),
+                                                                        flinkConf(r.environment())))
+                                                        .isEmpty()));
+    }
+
+    static Path flinkConf(String environment) {
+        Path file = ROOT.resolve("flink-conf").resolve(environment).resolve("config.yaml");
+        assertThat(file)
+                .as("the Flink configuration of environment " + environment)
+                .isRegularFile();
+        return file;
+    }
+
+    /** Production runs the sizes flink-conf/production describes ("keep both equal"). */
+    @Test
+    void productionSizesAreThoseOfFlinkConfProduction() throws IOException {
+        Map<String, String> conf =
+                Manifests.flatten(Manifests.YAML.readTree(flinkConf("production").toFile()));
+        for (JsonNode fd : ofKind(overlay("production").docs(), "FlinkDeployment")) {
+            JsonNode spec = fd.path("spec");
+            assertThat(megabytes(text(spec.path("jobManager").path("resource"), "memory")))
+                    .as(Rules.id(fd) + " JobManager memory")
+                    .isEqualTo(megabytes(conf.get("jobmanager.memory.process.size")));
+            assertThat(megabytes(text(spec.path("taskManager").path("resource"), "memory")))
+                    .as(Rules.id(fd) + " TaskManager memory")
+                    .isEqualTo(megabytes(conf.get("taskmanager.memory.process.size")));
+            assertThat(flinkConfiguration(fd))
+                    .containsEntry(
+                            "taskmanager.numberOfTaskSlots",
+                            conf.get("taskmanager.numberOfTaskSlots"))
+                    .containsEntry("parallelism.default", conf.get("parallelism.default"));
+            assertThat(spec.path("job").path("parallelism").asText())
+                    .isEqualTo(conf.get("parallelism.default"));
+        }
+    }
+
+    /** 2048m, 2g → 2048. */
+    private static long megabytes(String size) {
+        assertThat(size).matches("[0-9]+[mg]");
+        long n = Long.parseLong(size.substring(0, size.length() - 1));
+        return size.endsWith("g") ? n * 1024 : n;
+    }
+
+    @Test
+    void localKeepsStateOnItsClaimAndProductionInS3WithAStandbyJobManager() {
+        List<JsonNode> local = overlay("local").docs();
+        assertThat(find(local, "PersistentVolumeClaim", "tidemark-flink-state")).isNotNull();
+        for (JsonNode fd : ofKind(local, "FlinkDeployment")) {
+            String job = Manifests.jobOf(fd);
+            assertThat(flinkConfiguration(fd).get(Rules.CHECKPOINT_DIR))
+                    .startsWith("file:///flink-data/" + job + "/");
+            assertThat(fd.path("spec").path("jobManager").path("replicas").asInt()).isEqualTo(1);
+            // The image as built and loaded into the local cluster, from no registry.
+            assertThat(text(fd.path("spec"), "image")).doesNotContain("/");
+        }
+        List<JsonNode> production = overlay("production").docs();
+        assertThat(ofKind(production, "PersistentVolumeClaim")).isEmpty();
+        for (JsonNode fd : ofKind(production, "FlinkDeployment")) {
+            String job = Manifests.jobOf(fd);
+            assertThat(flinkConfiguration(fd).get(Rules.SAVEPOINT_DIR))
+                    .startsWith("s3://")
+                    .endsWith("/" + job + "/savepoints");
+            assertThat(fd.path("spec").path("jobManager").path("replicas").asInt())
+                    .isGreaterThanOrEqualTo(2);
+            assertThat(text(fd.path("spec"), "image")).contains("/tidemark-" + job + ":");
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Backfill
+    // ---------------------------------------------------------------------------------------
+
+    @Test
+    void backfillRunsTheLiveJobBoundedIntoSuffixedTopics() {
+        Rendering backfill = backfill();
+        assertThat(Rules.backfill(backfill.docs(), overlay(backfillEnvironment()).docs()))
+                .isEmpty();
+    }
+
+    @Test
+    void backfillRuleFailsWhenABackfillWouldTouchTheLiveJob() {
+        List<JsonNode> environment = overlay(backfillEnvironment()).docs();
+        List<JsonNode> good = backfill().docs();
+        String name = Manifests.name(ofKind(good, "FlinkDeployment").get(0));
+        String job = Manifests.jobOf(ofKind(good, "FlinkDeployment").get(0));
+
+        assertThat(
+                        Rules.backfill(
+                                withArgs(
+                                        good,
+                                        name,
+                                        a ->
+                                                a.removeIf(
+                                                        s ->
+                                                                s.startsWith(
+                                                                        "--output-topic-suffix"))),
+                                environment))
+                .singleElement()
+                .asString()
+                .contains("no --output-topic-suffix");
+        assertThat(
+                        Rules.backfill(
+                                withArgs(
+                                        good,
+                                        name,
+                                        a ->
+                                                a.replaceAll(
+                                                        s ->
+                                                                s.startsWith("--to")
+                                                                        ? "--to=none"
+                                                                        : s)),
+                                environment))
+                .singleElement()
+                .asString()
+                .contains("no bounded --to");
+        assertThat(
+                        Rules.backfill(
+                                withArgs(
+                                        good,
+                                        name,
+                                        a ->
+                                                a.replaceAll(
+                                                        s ->
+                                                                s.contains("source.group-id")
+                                                                        ? "--set=source.group-id=tidemark-"
+                                                                                + job
+                                                                        : s)),
+                                environment))
+                .singleElement()
+                .asString()
+                .contains("no source.group-id of its own");
+        assertThat(Rules.backfill(withArgs(good, name, a -> a.add("--form=earliest")), environment))
+                .singleElement()
+                .asString()
+                .contains("--form=earliest is not an option of JobArgs");
+        assertThat(
+                        Rules.backfill(
+                                withArgs(good, name, a -> a.add("--set=sesion.gap=1 h")),
+                                environment))
+                .singleElement()
+                .asString()
+                .contains("--set sesion.gap is a key the job does not declare");
+
+        // Mounting the live job's config file: deleting the backfill would delete it.
+        List<JsonNode> shared = copy(good);
+        ObjectNode fd = deployment(shared, name);
+        ((ObjectNode)
+                        fd.path("spec")
+                                .path("podTemplate")
+                                .path("spec")
+                                .path("volumes")
+                                .get(0)
+                                .path("configMap"))
+                .put("name", "tidemark-" + job + "-config");
+        assertThat(Rules.backfill(shared, environment))
+                .singleElement()
+                .asString()
+                .contains("does not mount its own ConfigMap");
+
+        // Under the live job's name it would replace the live job.
+        List<JsonNode> renamed = copy(good);
+        ((ObjectNode) deployment(renamed, name).path("metadata")).put("name", "tidemark-" + job);
+        assertThat(Rules.backfill(renamed, environment))
+                .anySatisfy(v -> assertThat(v).contains("not named tidemark-" + job + "-backfill"));
+    }
+
+    private static List<JsonNode> withArgs(
+            List<JsonNode> docs, String name, java.util.function.Consumer<List<String>> change) {
+        List<JsonNode> copy = copy(docs);
+        ObjectNode job = (ObjectNode) deployment(copy, name).path("spec").path("job");
+        List<String> args = new ArrayList<>(strings(job.path("args")));
+        change.accept(args);
+        ArrayNode array = job.putArray("args");
+        args.forEach(array::add);
+        return copy;
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // The image
+    // ---------------------------------------------------------------------------------------
+
+    @Test
+    void dockerfileBuildsTheImageTheManifestsName() {
+        String dockerfile = read(MODULE.resolve("Dockerfile"));
+        assertThat(dockerfile)
+                .as("the Flink image of the build")
+                .contains("\nFROM flink:" + Manifests.flinkVersion() + "-java17\n");
+        // The shaded jar (classifier "job", root pom) under the name every jarURI uses
+        // (local:///opt/flink/usrlib/tidemark-job-<job>.jar, Rules.runsJobModule).
+        assertThat(read(ROOT.resolve("pom.xml")))
+                .contains("<shadedClassifierName>job</shadedClassifierName>");
+        assertThat(dockerfile)
+                .containsPattern(
+                        "\nCOPY --chown=flink:flink tidemark-job-\\$\\{JOB}-\\$\\{VERSION}-job\\.jar"
+                                + " /opt/flink/usrlib/tidemark-job-\\$\\{JOB}\\.jar\n");
+        // The Prometheus reporter the deployments configure is a plugin of the image.
+        assertThat(dockerfile)
+                .contains("/opt/flink/plugins/metrics-prometheus")
+                .contains("flink-metrics-prometheus-");
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // The schema check rejects what the API server would prune or refuse
+    // ---------------------------------------------------------------------------------------
+
+    private static ObjectNode productionDeployment() {
+        return deployment(copy(overlay("production").docs()), "tidemark-" + jobs().get(0));
     }
 
     @Test
     void upgradeModeTypoIsRejected() {
-        ObjectNode deployment = flinkDeployment(jobs().get(0)).deepCopy();
+        ObjectNode deployment = productionDeployment();
         assertThat(Crds.validate(deployment)).isEmpty();
 
         ObjectNode job = (ObjectNode) deployment.path("spec").path("job");
@@ -141,15 +548,8 @@ class ManifestsTest {
 
     @Test
     void unknownFieldsAreRejectedAtAnyDepth() {
-        ObjectNode deployment = flinkDeployment(jobs().get(0)).deepCopy();
-        ObjectNode container =
-                (ObjectNode)
-                        deployment
-                                .path("spec")
-                                .path("podTemplate")
-                                .path("spec")
-                                .path("containers")
-                                .get(0);
+        ObjectNode deployment = productionDeployment();
+        ObjectNode container = (ObjectNode) mainContainer(deployment);
         container.set("volumeMount", container.remove("volumeMounts"));
         ((ObjectNode) deployment.path("metadata")).put("nmae", "typo");
 
@@ -166,7 +566,7 @@ class ManifestsTest {
 
     @Test
     void valuesOfTheWrongTypeOrOutsideTheEnumAreRejected() {
-        ObjectNode deployment = flinkDeployment(jobs().get(0)).deepCopy();
+        ObjectNode deployment = productionDeployment();
         ObjectNode spec = (ObjectNode) deployment.path("spec");
         // No operator knows this version: the enum must reject it.
         spec.put("flinkVersion", "v1_99");
@@ -182,599 +582,628 @@ class ManifestsTest {
     }
 
     // ---------------------------------------------------------------------------------------
-    // Kustomize structure
+    // Each rule fails when it is broken: a rendered document, modified
     // ---------------------------------------------------------------------------------------
 
-    @Test
-    void kustomizationsListExistingResourcesAndEveryManifestIsListed() {
-        for (Path file : manifestFiles()) {
-            if (!isKustomizationFile(file)) {
-                Path kustomization = file.resolveSibling("kustomization.yaml");
-                assertThat(resources(kustomization))
-                        .as(relative(file) + " must be listed in " + relative(kustomization))
-                        .contains(file.getFileName().toString());
-                continue;
-            }
-            for (String resource : resources(file)) {
-                Path target = file.getParent().resolve(resource).normalize();
-                assertThat(target.startsWith(MODULE))
-                        .as(relative(file) + ": " + resource + " stays inside k8s-operator/")
-                        .isTrue();
-                if (Files.isDirectory(target)) {
-                    assertThat(target.resolve("kustomization.yaml"))
-                            .as(relative(file) + ": " + resource)
-                            .isRegularFile();
-                } else {
-                    assertThat(target).as(relative(file) + ": " + resource).isRegularFile();
-                }
-            }
-        }
+    /** The violations of one rule on a copy of a rendering with one deployment changed. */
+    private static List<String> violations(
+            String env, String rule, UnaryOperator<ObjectNode> change) {
+        assertThat(Rules.ALL).containsKey(rule);
+        List<JsonNode> docs = copy(overlay(env).docs());
+        change.apply(deployment(docs, "tidemark-" + jobs().get(0)));
+        return Rules.ALL.get(rule).check(docs, docs);
     }
 
-    @Test
-    void everyJobModuleHasAnOverlayAndNothingElseDoes() throws IOException {
-        try (Stream<Path> dirs = Files.list(MODULE.resolve("overlays"))) {
-            assertThat(dirs.map(d -> d.getFileName().toString()))
-                    .containsExactlyInAnyOrderElementsOf(jobs());
-        }
-        for (String job : jobs()) {
-            List<String> resources = resources(overlay(job).resolve("kustomization.yaml"));
-            // The shared volume only: the base's session cluster is not part of a job.
-            assertThat(resources)
-                    .as(job)
-                    .contains("../../base/storage")
-                    .doesNotContain("../../base");
-        }
+    private static ObjectNode conf(ObjectNode fd) {
+        return (ObjectNode) fd.path("spec").path("flinkConfiguration");
     }
 
-    // ---------------------------------------------------------------------------------------
-    // The overlays run what the job modules build
-    // ---------------------------------------------------------------------------------------
-
-    @TestFactory
-    Stream<DynamicTest> overlaysRunTheJobModulesJarAndMainClass() {
-        return jobs().stream().map(job -> dynamicTest(job, () -> checkOverlayRuns(job)));
+    private static ObjectNode annotations(ObjectNode fd) {
+        return (ObjectNode)
+                fd.path("spec").path("podTemplate").path("metadata").path("annotations");
     }
 
-    private static void checkOverlayRuns(String job) {
-        JsonNode spec = flinkDeployment(job).path("spec");
-        JsonNode jobSpec = spec.path("job");
-
-        String mainClass = "io.tidemark.jobs." + job + "." + capitalize(job) + "Job";
-        assertThat(text(jobSpec, "entryClass")).isEqualTo(mainClass);
-        Path source =
-                ROOT.resolve("jobs/" + job + "/src/main/java")
-                        .resolve(mainClass.replace('.', '/') + ".java");
-        assertThat(source).isRegularFile();
-        assertThat(read(source)).contains("public static void main(String[]");
-
-        String pom = read(ROOT.resolve("jobs/" + job + "/pom.xml"));
-        String artifactId = artifactId(pom);
-        assertThat(artifactId).isEqualTo("tidemark-job-" + job);
-        assertThat(pom)
-                .as("the shaded jar's Main-Class")
-                .contains("<mainClass>" + mainClass + "</mainClass>");
-        assertThat(text(jobSpec, "jarURI"))
-                .isEqualTo(JAR_DIR + artifactId + "-" + projectVersion() + "-job.jar");
-        assertThat(text(spec, "image")).startsWith("tidemark-" + job + ":");
-
-        assertThat(text(jobSpec, "upgradeMode")).isEqualTo("savepoint");
-        assertThat(jobSpec.path("parallelism").isInt()).isTrue();
-        assertThat(jobSpec.path("parallelism").asInt()).isEqualTo(2);
-        assertThat(text(jobSpec, "state")).isEqualTo("running");
-        assertThat(jobSpec.path("allowNonRestoredState").isBoolean()).isTrue();
-        assertThat(jobSpec.path("allowNonRestoredState").asBoolean()).isFalse();
-        assertThat(text(spec, "mode")).isEqualTo("native");
-        assertThat(text(spec, "flinkVersion")).isEqualTo(flinkVersionOfTheBuild());
-    }
-
-    @TestFactory
-    Stream<DynamicTest> jobConfigurationComesFromTheConfigMapAndTheSecret() {
-        return jobs().stream().map(job -> dynamicTest(job, () -> checkJobConfiguration(job)));
-    }
-
-    private static void checkJobConfiguration(String job) throws IOException {
-        JsonNode spec = flinkDeployment(job).path("spec");
-        List<String> args = strings(spec.path("job").path("args"));
-        assertThat(args).hasSize(2).first().isEqualTo("--config");
-        Path configPath = Paths.get(args.get(1));
-        assertThat(configPath.getFileName()).hasToString(job + ".yaml");
-
-        // --config FILE → a volume mount of the main container → a ConfigMap of the overlay.
-        JsonNode pod = spec.path("podTemplate").path("spec");
-        JsonNode container = mainContainer(pod);
-        String volume = null;
-        for (JsonNode mount : container.path("volumeMounts")) {
-            if (Paths.get(text(mount, "mountPath")).equals(configPath.getParent())) {
-                volume = text(mount, "name");
+    private static ObjectNode env(ObjectNode fd, String name) {
+        for (JsonNode env : mainContainer(fd).path("env")) {
+            if (name.equals(text(env, "name"))) {
+                return (ObjectNode) env;
             }
         }
-        assertThat(volume).as("a volume mounted at " + configPath.getParent()).isNotNull();
-        String configMapName = null;
-        for (JsonNode v : pod.path("volumes")) {
-            if (text(v, "name").equals(volume)) {
-                configMapName = text(v.path("configMap"), "name");
-            }
-        }
-        assertThat(configMapName).as("volume " + volume + " is a ConfigMap").isNotBlank();
-        JsonNode configMap = overlayDocument(job, "ConfigMap", configMapName);
-        String yaml = text(configMap.path("data"), job + ".yaml");
-        assertThat(yaml).as(configMapName + " data." + job + ".yaml").isNotBlank();
-
-        Map<String, String> config = flatten(YAML.readTree(yaml));
-        assertThat(config.get("kafka.bootstrap.servers")).isNotBlank();
-        assertThat(config.get("job.name")).isEqualTo(job);
-        // spec.job.parallelism is the one place that decides the parallelism.
-        assertThat(config).doesNotContainKey("parallelism");
-
-        // The JAAS config only ever comes from the Secret, through the environment.
-        assertThat(config.get(JAAS_KEY)).isEqualTo("${env:" + JAAS_ENV + "}");
-        JsonNode jaas = null;
-        for (JsonNode env : container.path("env")) {
-            if (text(env, "name").equals(JAAS_ENV)) {
-                jaas = env;
-            }
-        }
-        assertThat(jaas).as(JAAS_ENV + " in " + MAIN_CONTAINER).isNotNull();
-        assertThat(text(jaas.path("valueFrom").path("secretKeyRef"), "name")).isNotBlank();
-        assertThat(text(jaas.path("valueFrom").path("secretKeyRef"), "key")).isNotBlank();
-
-        // Only keys the job declares: an unknown key would stop it at start.
-        Set<String> declared = declaredConfigKeys(job);
-        assertThat(config.keySet().stream().filter(k -> !k.startsWith("kafka.")))
-                .as("keys of " + job + ".yaml that the job does not declare")
-                .allMatch(k -> k.startsWith("flink.") || declared.contains(k), "declared");
-    }
-
-    // ---------------------------------------------------------------------------------------
-    // Same Flink choices as the local cluster
-    // ---------------------------------------------------------------------------------------
-
-    @TestFactory
-    Stream<DynamicTest> flinkConfigurationMatchesFlinkConf() throws IOException {
-        Map<String, String> local = new LinkedHashMap<>();
-        flatten(YAML.readTree(ROOT.resolve("flink-conf/local/config.yaml").toFile()))
-                .forEach(
-                        (key, value) -> {
-                            if (SHARED_FLINK_KEYS.matcher(key).matches()
-                                    && !DIRECTORY_KEYS.containsKey(key)) {
-                                local.put(key, value);
-                            }
-                        });
-        assertThat(local).containsKeys("state.backend.type", "execution.checkpointing.interval");
-
-        List<DynamicTest> tests = new ArrayList<>();
-        for (Path file : manifestFiles()) {
-            for (JsonNode doc : readAll(file)) {
-                if (!"FlinkDeployment".equals(text(doc, "kind"))) {
-                    continue;
-                }
-                tests.add(
-                        dynamicTest(
-                                relative(file),
-                                () -> {
-                                    Map<String, String> conf =
-                                            flatten(doc.path("spec").path("flinkConfiguration"));
-                                    assertThat(conf).containsAllEntriesOf(local);
-                                    DIRECTORY_KEYS.forEach(
-                                            (newKey, oldKey) -> {
-                                                assertThat(conf.get(newKey))
-                                                        .as(newKey)
-                                                        .startsWith("file:///flink-data/");
-                                                assertThat(conf.get(oldKey))
-                                                        .as(oldKey + " = " + newKey)
-                                                        .isEqualTo(conf.get(newKey));
-                                            });
-                                    assertThat(conf.get(DRAIN_KEY))
-                                            .as("never drain on stop-with-savepoint")
-                                            .isIn(null, "false");
-                                }));
-            }
-        }
-        return tests.stream();
+        throw new AssertionError("no env " + name);
     }
 
     @Test
-    void everyJobKeepsItsStateInItsOwnDirectories() {
-        for (String job : jobs()) {
-            Map<String, String> conf =
-                    flatten(flinkDeployment(job).path("spec").path("flinkConfiguration"));
-            String prefix = "file:///flink-data/" + job + "/";
-            assertThat(conf.get("execution.checkpointing.dir")).startsWith(prefix);
-            assertThat(conf.get("execution.checkpointing.savepoint-dir")).startsWith(prefix);
-            assertThat(conf.get("high-availability.type")).isEqualTo("kubernetes");
-            assertThat(conf.get("high-availability.storageDir")).startsWith(prefix);
-            // upgradeMode lives in spec.job, never in flinkConfiguration where nothing reads it.
-            assertThat(conf.keySet()).noneMatch(k -> k.toLowerCase().contains("upgrade"));
-        }
+    void upgradeModeRuleFails() {
+        String rule = "upgradeMode is savepoint";
+        assertThat(violations("production", rule, fd -> fd)).isEmpty();
+        assertThat(
+                        violations(
+                                "production",
+                                rule,
+                                fd ->
+                                        ((ObjectNode) fd.path("spec").path("job"))
+                                                .put("upgradeMode", "last-state")))
+                .singleElement()
+                .asString()
+                .contains("upgradeMode is 'last-state', not savepoint");
+        assertThat(
+                        violations(
+                                "local",
+                                rule,
+                                fd -> (ObjectNode) ((ObjectNode) fd.path("spec")).without("job")))
+                .singleElement()
+                .asString()
+                .contains("no spec.job");
+        assertThat(Rules.upgradeMode(List.of()))
+                .singleElement()
+                .asString()
+                .contains("no FlinkDeployment");
     }
 
-    /**
-     * The operator picks config keys, REST calls and the name of the configuration file it writes
-     * from {@code flinkVersion}; for anything below {@code v2_0} it writes {@code flink-conf.yaml},
-     * which Flink 2.x does not read. So every FlinkDeployment names the Flink of the build.
-     */
     @Test
-    void flinkVersionOfEveryDeploymentIsTheFlinkVersionOfTheBuild() {
-        // metadata.name → spec.flinkVersion, so that a failure names the deployment, not its JSON.
-        Map<String, String> versions = new TreeMap<>();
-        manifestFiles().stream()
-                .flatMap(p -> readAll(p).stream())
-                .filter(d -> "FlinkDeployment".equals(text(d, "kind")))
-                .forEach(
-                        d ->
-                                versions.put(
-                                        text(d.path("metadata"), "name"),
-                                        text(d.path("spec"), "flinkVersion")));
-        assertThat(versions).hasSize(1 + jobs().size());
-        String expected = flinkVersionOfTheBuild();
-        assertThat(versions)
+    void secretRuleFails() {
+        String rule = "no secret in plain text";
+        String jaas =
+                "org.apache.kafka.common.security.scram.ScramLoginModule required"
+                        + " username=\"tidemark\" password=\"hunter2\";";
+        // The JAAS config as a literal env value instead of the Secret.
+        assertThat(
+                        violations(
+                                "production",
+                                rule,
+                                fd -> {
+                                    ObjectNode env = env(fd, "KAFKA_JAAS");
+                                    env.remove("valueFrom");
+                                    env.put("value", jaas);
+                                    return fd;
+                                }))
+                .hasSize(2)
+                .anySatisfy(
+                        v -> assertThat(v).contains("a credential literal at .spec.podTemplate"))
+                .anySatisfy(
+                        v -> assertThat(v).contains("env KAFKA_JAAS is not from a secretKeyRef"));
+        // A password in a --set argument, even without a login module line.
+        assertThat(
+                        violations(
+                                "production",
+                                rule,
+                                fd -> {
+                                    ((ArrayNode) fd.path("spec").path("job").path("args"))
+                                            .add("--set=kafka.ssl.truststore.password=changeit");
+                                    return fd;
+                                }))
+                .anySatisfy(v -> assertThat(v).contains("argument kafka.ssl.truststore.password"));
+        // A key for the state bucket in flinkConfiguration.
+        assertThat(
+                        violations(
+                                "production",
+                                rule,
+                                fd -> {
+                                    conf(fd).put("s3.secret-key", "AKIA-not-a-real-key");
+                                    return fd;
+                                }))
+                .singleElement()
+                .asString()
+                .contains("flinkConfiguration.s3.secret-key");
+
+        // In a ConfigMap: the job's config file with the JAAS config written out, a credential
+        // entry in the Kafka ConfigMap; and a Secret rendered from git.
+        List<JsonNode> docs = copy(overlay("production").docs());
+        ObjectNode config =
+                (ObjectNode)
+                        find(docs, "ConfigMap", "tidemark-" + jobs().get(0) + "-config")
+                                .path("data");
+        String file = jobs().get(0) + ".yaml";
+        config.put(
+                file,
+                config.path(file).asText().replace("\"${env:KAFKA_JAAS}\"", "'" + jaas + "'"));
+        ((ObjectNode) find(docs, "ConfigMap", "tidemark-kafka-connection").path("data"))
+                .put("sasl.password", "${env:KAFKA_PASSWORD}");
+        List<JsonNode> withSecret = new ArrayList<>(docs);
+        withSecret.add(
+                Manifests.parseAll(
+                                "apiVersion: v1\nkind: Secret\nmetadata: {name: tidemark-kafka}\n")
+                        .get(0));
+        assertThat(Rules.noPlainSecrets(withSecret))
+                .hasSize(4)
+                .anySatisfy(v -> assertThat(v).contains("a credential literal at .data." + file))
+                .anySatisfy(
+                        v ->
+                                assertThat(v)
+                                        .contains(
+                                                "kafka.sasl.jaas.config is not a ${env:...} reference"))
+                .anySatisfy(v -> assertThat(v).contains("data.sasl.password holds a credential"))
+                .anySatisfy(
+                        v ->
+                                assertThat(v)
+                                        .contains(
+                                                "Secret tidemark-kafka: Secrets are created by hand"));
+    }
+
+    @Test
+    void imageRuleFails() {
+        String rule = "image tag is the project version";
+        String version = Manifests.projectVersion();
+        assertThat(violations("production", rule, fd -> fd)).isEmpty();
+        assertThat(
+                        violations(
+                                "production",
+                                rule,
+                                fd -> {
+                                    ObjectNode spec = (ObjectNode) fd.path("spec");
+                                    spec.put(
+                                            "image",
+                                            text(spec, "image").replace(":" + version, ":0.0.1"));
+                                    return fd;
+                                }))
+                .singleElement()
+                .asString()
+                .contains("image tag 0.0.1 is not the project version " + version);
+        assertThat(
+                        violations(
+                                "local",
+                                rule,
+                                fd ->
+                                        ((ObjectNode) fd.path("spec"))
+                                                .put("image", "tidemark-revenue:" + version)))
+                .singleElement()
+                .asString()
+                .contains("is not tidemark-" + jobs().get(0));
+        assertThat(
+                        violations(
+                                "local",
+                                rule,
+                                fd ->
+                                        ((ObjectNode) fd.path("spec"))
+                                                .put("image", "tidemark-" + jobs().get(0))))
+                .singleElement()
+                .asString()
+                .contains("has no tag");
+    }
+
+    @Test
+    void prometheusRuleFails() {
+        String rule = "Prometheus annotations name the reporter port";
+        assertThat(violations("local", rule, fd -> fd)).isEmpty();
+        // The reporter moved to another port, the annotation and the container port did not.
+        assertThat(violations("local", rule, fd -> conf(fd).put(Rules.PROM_PORT_KEY, "9250")))
+                .hasSize(2)
+                .anySatisfy(
+                        v ->
+                                assertThat(v)
+                                        .contains(
+                                                "prometheus.io/port '9249' is not the reporter port '9250'"))
+                .anySatisfy(v -> assertThat(v).contains("declares no port 'metrics' 9250"));
+        assertThat(
+                        violations(
+                                "production",
+                                rule,
+                                fd -> {
+                                    annotations(fd).remove("prometheus.io/scrape");
+                                    return fd;
+                                }))
+                .singleElement()
+                .asString()
+                .contains("prometheus.io/scrape is not \"true\"");
+        assertThat(
+                        violations(
+                                "production",
+                                rule,
+                                fd -> {
+                                    conf(fd).remove(Rules.PROM_FACTORY_KEY);
+                                    return fd;
+                                }))
+                .singleElement()
+                .asString()
+                .contains(Rules.PROM_FACTORY_KEY);
+        assertThat(
+                        violations(
+                                "production",
+                                rule,
+                                fd -> conf(fd).put(Rules.PROM_PORT_KEY, "9249-9260")))
+                .anySatisfy(v -> assertThat(v).contains("is not one port"));
+    }
+
+    @Test
+    void stateRuleFails() {
+        String rule = "state on durable storage, per job";
+        String job = jobs().get(0);
+        assertThat(violations("local", rule, fd -> fd)).isEmpty();
+        assertThat(
+                        violations(
+                                "production",
+                                rule,
+                                fd -> {
+                                    conf(fd).remove(Rules.SAVEPOINT_DIR);
+                                    return fd;
+                                }))
+                .singleElement()
+                .asString()
+                .contains("no " + Rules.SAVEPOINT_DIR);
+        // A directory inside the container: gone with the pod.
+        assertThat(
+                        violations(
+                                "local",
+                                rule,
+                                fd ->
+                                        conf(fd).put(
+                                                        Rules.CHECKPOINT_DIR,
+                                                        "file:///tmp/" + job + "/checkpoints")))
+                .singleElement()
+                .asString()
+                .contains("is on no mounted volume");
+        assertThat(
+                        violations(
+                                "local",
+                                rule,
+                                fd -> conf(fd).put(Rules.HA_DIR, "/flink-data/" + job + "/ha")))
+                .singleElement()
+                .asString()
+                .contains("is on no durable file system");
+        // Another job's directories.
+        assertThat(
+                        violations(
+                                "production",
+                                rule,
+                                fd ->
+                                        conf(fd).put(
+                                                        Rules.CHECKPOINT_DIR,
+                                                        "s3://tidemark-flink-state/revenue/checkpoints")))
+                .singleElement()
+                .asString()
+                .contains("is not the job's own");
+        assertThat(
+                        violations(
+                                "production",
+                                rule,
+                                fd ->
+                                        conf(fd).put(
+                                                        "state.savepoints.dir",
+                                                        "s3://tidemark-flink-state/"
+                                                                + job
+                                                                + "/savepoints")))
+                .singleElement()
+                .asString()
+                .contains("deprecated state.savepoints.dir");
+        assertThat(
+                        violations(
+                                "production",
+                                rule,
+                                fd -> {
+                                    conf(fd).remove(Rules.HA_TYPE);
+                                    return fd;
+                                }))
+                .singleElement()
+                .asString()
+                .contains(Rules.HA_TYPE + " is not kubernetes");
+        assertThat(violations("production", rule, fd -> conf(fd).put(Rules.DRAIN_KEY, "true")))
+                .singleElement()
+                .asString()
+                .contains("must stay false");
+        // The local claim, but without the PersistentVolumeClaim that creates it.
+        List<JsonNode> docs =
+                overlay("local").docs().stream()
+                        .filter(d -> !Manifests.isKind(d, "PersistentVolumeClaim"))
+                        .toList();
+        assertThat(Rules.state(docs, docs))
+                .hasSize(3 * jobs().size())
                 .allSatisfy(
-                        (name, version) ->
-                                assertThat(version)
-                                        .as("flinkVersion of %s", name)
-                                        .isEqualTo(expected));
-    }
-
-    /** {@code <flink.version>} 2.2.0 in the root pom → {@code v2_2}. */
-    private static String flinkVersionOfTheBuild() {
-        String version = match(read(ROOT.resolve("pom.xml")), "<flink.version>([^<]+)<");
-        String[] parts = version.split("\\.");
-        return "v" + parts[0] + "_" + parts[1];
+                        v ->
+                                assertThat(v)
+                                        .contains(
+                                                "is on claim tidemark-flink-state, which nothing creates"));
     }
 
     @Test
-    void imageIsTheFlinkVersionOfTheBuild() {
-        String flinkVersion = match(read(ROOT.resolve("pom.xml")), "<flink.version>([^<]+)<");
-        String image = "flink:" + flinkVersion + "-java17";
-        assertThat(read(MODULE.resolve("Dockerfile"))).contains("\nFROM " + image + "\n");
-        JsonNode session = readAll(MODULE.resolve("base/flink-session.yaml")).get(0);
-        assertThat(text(session.path("spec"), "image")).isEqualTo(image);
+    void pluginsRuleFails() {
+        String rule = "plugins of the image's Flink version";
+        assertThat(violations("production", rule, fd -> fd)).isEmpty();
+        assertThat(
+                        violations(
+                                "production",
+                                rule,
+                                fd ->
+                                        env(fd, Rules.PLUGINS_ENV)
+                                                .put("value", "flink-s3-fs-presto-1.20.1.jar")))
+                .singleElement()
+                .asString()
+                .contains(
+                        "plugin flink-s3-fs-presto-1.20.1.jar is not of Flink "
+                                + Manifests.flinkVersion());
+        assertThat(
+                        violations(
+                                "production",
+                                rule,
+                                fd ->
+                                        env(fd, Rules.PLUGINS_ENV)
+                                                .put(
+                                                        "value",
+                                                        "flink-metrics-jmx-"
+                                                                + Manifests.flinkVersion()
+                                                                + ".jar")))
+                .singleElement()
+                .asString()
+                .contains("s3:// directories without an S3 file system");
+        assertThat(
+                        violations(
+                                "local",
+                                rule,
+                                fd ->
+                                        conf(fd).put(
+                                                        Rules.CHECKPOINT_DIR,
+                                                        "s3://bucket/"
+                                                                + jobs().get(0)
+                                                                + "/checkpoints")))
+                .singleElement()
+                .asString()
+                .contains("s3:// directories without an S3 file system");
+    }
+
+    @Test
+    void flinkVersionAndFlinkConfRulesFail() {
+        assertThat(
+                        violations(
+                                "local",
+                                "flinkVersion is the build's",
+                                fd -> ((ObjectNode) fd.path("spec")).put("flinkVersion", "v1_20")))
+                .singleElement()
+                .asString()
+                .contains("flinkVersion v1_20 is not " + Manifests.flinkVersionEnum());
+        List<JsonNode> production = copy(overlay("production").docs());
+        conf(deployment(production, "tidemark-" + jobs().get(0)))
+                .put("state.backend.type", "hashmap");
+        assertThat(Rules.flinkChoices(production, flinkConf("production")))
+                .singleElement()
+                .asString()
+                .contains(
+                        "state.backend.type is hashmap, flink-conf/production/config.yaml says"
+                                + " rocksdb");
+        // The local cluster's checkpointing is not production's.
+        assertThat(Rules.flinkChoices(overlay("local").docs(), flinkConf("production")))
+                .anySatisfy(
+                        v ->
+                                assertThat(v)
+                                        .contains(
+                                                "execution.checkpointing.interval is 10 s,"
+                                                        + " flink-conf/production/config.yaml says 1"
+                                                        + " min"));
+    }
+
+    @Test
+    void checkpointIntervalRuleFails() {
+        String rule = "the job checkpoints at the deployment's interval";
+        assertThat(violations("production", rule, fd -> fd)).isEmpty();
+        // Production's minute without telling the job: it would checkpoint at its default.
+        assertThat(
+                        violations(
+                                "production",
+                                rule,
+                                fd -> {
+                                    ArrayNode args =
+                                            (ArrayNode) fd.path("spec").path("job").path("args");
+                                    for (int i = args.size() - 1; i >= 0; i--) {
+                                        if (args.get(i)
+                                                .asText()
+                                                .startsWith("--set=checkpoint.interval")) {
+                                            args.remove(i);
+                                        }
+                                    }
+                                    return fd;
+                                }))
+                .singleElement()
+                .asString()
+                .contains(
+                        "the job checkpoints every "
+                                + Rules.defaultCheckpointInterval()
+                                + ", flinkConfiguration says execution.checkpointing.interval 1 min");
+        assertThat(
+                        violations(
+                                "local",
+                                rule,
+                                fd -> conf(fd).put(Rules.CHECKPOINT_INTERVAL_KEY, "30 s")))
+                .singleElement()
+                .asString()
+                .contains("flinkConfiguration says execution.checkpointing.interval 30 s");
+        assertThat(Rules.seconds("1 min")).isEqualTo(Rules.seconds("60 s")).isEqualTo(60);
+        assertThat(Rules.seconds("500 ms")).isEqualTo(0.5);
+    }
+
+    @Test
+    void runsJobModuleRuleFails() {
+        String rule = "runs what the job module builds";
+        String job = jobs().get(0);
+        assertThat(violations("local", rule, fd -> fd)).isEmpty();
+        assertThat(
+                        violations(
+                                "local",
+                                rule,
+                                fd ->
+                                        ((ObjectNode) fd.path("spec").path("job"))
+                                                .put(
+                                                        "jarURI",
+                                                        Rules.JAR_DIR
+                                                                + "tidemark-job-"
+                                                                + job
+                                                                + "-"
+                                                                + Manifests.projectVersion()
+                                                                + "-job.jar")))
+                .singleElement()
+                .asString()
+                .contains("jarURI is not " + Rules.JAR_DIR + "tidemark-job-" + job + ".jar");
+        assertThat(
+                        violations(
+                                "local",
+                                rule,
+                                fd ->
+                                        ((ObjectNode) fd.path("spec").path("job"))
+                                                .put("entryClass", "io.tidemark.jobs.Main")))
+                .singleElement()
+                .asString()
+                .contains("entryClass is not");
+        assertThat(
+                        violations(
+                                "local",
+                                rule,
+                                fd ->
+                                        ((ObjectNode) fd.path("spec").path("job"))
+                                                .put("allowNonRestoredState", true)))
+                .singleElement()
+                .asString()
+                .contains("allowNonRestoredState is not false");
+    }
+
+    @Test
+    void jobConfigurationRuleFails() {
+        String rule = "job config from its ConfigMap, Kafka from env";
+        assertThat(violations("production", rule, fd -> fd)).isEmpty();
+        // The config file refers to a variable the pod does not set.
+        assertThat(
+                        violations(
+                                "production",
+                                rule,
+                                fd -> {
+                                    ArrayNode env = (ArrayNode) mainContainer(fd).path("env");
+                                    for (int i = env.size() - 1; i >= 0; i--) {
+                                        if ("KAFKA_BOOTSTRAP_SERVERS"
+                                                .equals(text(env.get(i), "name"))) {
+                                            env.remove(i);
+                                        }
+                                    }
+                                    return fd;
+                                }))
+                .singleElement()
+                .asString()
+                .contains(
+                        "kafka.bootstrap.servers uses KAFKA_BOOTSTRAP_SERVERS, which the container does not set");
+        // The JAAS config from a ConfigMap: not a Secret.
+        assertThat(
+                        violations(
+                                "production",
+                                rule,
+                                fd -> {
+                                    ObjectNode valueFrom =
+                                            (ObjectNode) env(fd, "KAFKA_JAAS").path("valueFrom");
+                                    valueFrom.set(
+                                            "configMapKeyRef", valueFrom.remove("secretKeyRef"));
+                                    return fd;
+                                }))
+                .singleElement()
+                .asString()
+                .contains(
+                        "kafka.sasl.jaas.config uses KAFKA_JAAS, which is not from a secretKeyRef");
+        // A key of the Kafka ConfigMap that the environment does not have.
+        assertThat(
+                        violations(
+                                "local",
+                                rule,
+                                fd -> {
+                                    ((ObjectNode)
+                                                    env(fd, "KAFKA_SASL_MECHANISM")
+                                                            .path("valueFrom")
+                                                            .path("configMapKeyRef"))
+                                            .put("key", "sasl.mechanisms");
+                                    return fd;
+                                }))
+                .singleElement()
+                .asString()
+                .contains("key sasl.mechanisms, which nothing creates");
+        // --config pointing elsewhere than the ConfigMap's mount.
+        assertThat(
+                        violations(
+                                "local",
+                                rule,
+                                fd -> {
+                                    ((ArrayNode) fd.path("spec").path("job").path("args"))
+                                            .set(1, "/opt/flink/conf/" + jobs().get(0) + ".yaml");
+                                    return fd;
+                                }))
+                .singleElement()
+                .asString()
+                .contains("is no ConfigMap of this rendering");
     }
 
     // ---------------------------------------------------------------------------------------
-    // CRD schemas
+    // Each rule fails when it is broken: the manifests themselves, modified and rendered
     // ---------------------------------------------------------------------------------------
-
-    /** The operator's CRD schemas, made strict the way the API server prunes. */
-    static final class Crds {
-
-        private static final Map<String, JsonSchema> SCHEMAS = load();
-
-        /** Schema errors of one Flink resource; empty when the API server would keep it whole. */
-        static List<String> validate(JsonNode resource) {
-            String key = text(resource, "apiVersion") + "/" + text(resource, "kind");
-            JsonSchema schema = SCHEMAS.get(key);
-            assertThat(schema).as("a CRD for " + key + " in " + SCHEMAS.keySet()).isNotNull();
-            Set<ValidationMessage> errors = schema.validate(resource);
-            return errors.stream()
-                    .map(ValidationMessage::getMessage)
-                    .sorted()
-                    .collect(Collectors.toList());
-        }
-
-        private static Map<String, JsonSchema> load() {
-            JsonSchemaFactory factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4);
-            Map<String, JsonSchema> schemas = new HashMap<>();
-            for (String resource : CRDS) {
-                JsonNode crd;
-                try (InputStream in =
-                        ManifestsTest.class.getClassLoader().getResourceAsStream(resource)) {
-                    assertThat(in).as(resource + " on the test classpath").isNotNull();
-                    crd = YAML.readTree(in);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-                JsonNode spec = crd.path("spec");
-                for (JsonNode version : spec.path("versions")) {
-                    if (!version.path("served").asBoolean()) {
-                        continue;
-                    }
-                    ObjectNode schema = version.path("schema").path("openAPIV3Schema").deepCopy();
-                    addFlinkVersions(schema);
-                    addObjectMeta(schema);
-                    strict(schema);
-                    schemas.put(
-                            text(spec, "group")
-                                    + "/"
-                                    + text(version, "name")
-                                    + "/"
-                                    + text(spec.path("names"), "kind"),
-                            factory.getSchema(schema));
-                }
-            }
-            assertThat(schemas).containsKey("flink.apache.org/v1beta1/FlinkDeployment");
-            return schemas;
-        }
-
-        /**
-         * The Flink versions the 1.10 CRD does not know yet and operator 1.13's CRD adds (its
-         * {@code helm/flink-kubernetes-operator/crds/}): 1.10 is the newest operator API artifact
-         * on Maven Central, and its {@code flinkVersion} enum stops at {@code v1_20}. Everything
-         * else is validated against 1.10 as shipped.
-         */
-        private static void addFlinkVersions(ObjectNode schema) {
-            JsonNode flinkVersion = schema.path("properties").path("spec").path("properties");
-            if (flinkVersion.path("flinkVersion").path("enum") instanceof ArrayNode values) {
-                for (String version : List.of("v2_0", "v2_1", "v2_2")) {
-                    values.add(version);
-                }
-            }
-        }
-
-        /**
-         * apiVersion, kind and metadata are implicit in a CRD's schema; metadata here is the part
-         * of ObjectMeta that a manifest may set.
-         */
-        private static void addObjectMeta(ObjectNode schema) {
-            JsonNodeFactory f = JsonNodeFactory.instance;
-            ObjectNode properties = (ObjectNode) schema.get("properties");
-            properties.set("apiVersion", f.objectNode().put("type", "string"));
-            properties.set("kind", f.objectNode().put("type", "string"));
-            ObjectNode stringMap =
-                    f.objectNode()
-                            .put("type", "object")
-                            .set("additionalProperties", f.objectNode().put("type", "string"));
-            ObjectNode metaProperties = f.objectNode();
-            metaProperties.set("name", f.objectNode().put("type", "string"));
-            metaProperties.set("namespace", f.objectNode().put("type", "string"));
-            metaProperties.set("labels", stringMap.deepCopy());
-            metaProperties.set("annotations", stringMap.deepCopy());
-            ObjectNode metadata = f.objectNode().put("type", "object");
-            metadata.set("properties", metaProperties);
-            properties.set("metadata", metadata);
-        }
-
-        /**
-         * Every object schema that neither lists additionalProperties nor preserves unknown fields
-         * gets additionalProperties: false (the API server would prune what it does not know); the
-         * x-kubernetes-* keywords, which a JSON-schema validator does not know, are dropped once
-         * applied.
-         */
-        private static void strict(JsonNode node) {
-            if (!(node instanceof ObjectNode schema)) {
-                return;
-            }
-            boolean preserve = schema.path("x-kubernetes-preserve-unknown-fields").asBoolean();
-            List<String> extensions = new ArrayList<>();
-            schema.fieldNames()
-                    .forEachRemaining(
-                            name -> {
-                                if (name.startsWith("x-kubernetes-")) {
-                                    extensions.add(name);
-                                }
-                            });
-            schema.remove(extensions);
-            boolean isObject =
-                    schema.has("properties") || "object".equals(schema.path("type").asText());
-            if (isObject && !preserve && !schema.has("additionalProperties")) {
-                schema.put("additionalProperties", false);
-            }
-            for (JsonNode property : schema.path("properties")) {
-                strict(property);
-            }
-            strict(schema.get("additionalProperties"));
-            strict(schema.get("items"));
-            strict(schema.get("not"));
-            for (String combinator : List.of("allOf", "anyOf", "oneOf")) {
-                for (JsonNode branch : schema.path(combinator)) {
-                    strict(branch);
-                }
-            }
-        }
-    }
-
-    // ---------------------------------------------------------------------------------------
-    // Helpers
-    // ---------------------------------------------------------------------------------------
-
-    private static YAMLMapper yamlMapper() {
-        YAMLMapper mapper = new YAMLMapper();
-        // A key written twice is a mistake, not "last one wins".
-        mapper.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-        return mapper;
-    }
-
-    /** The module directory, whether the tests run from it (Maven) or from the repository root. */
-    private static Path moduleDir() {
-        Path cwd = Paths.get("").toAbsolutePath();
-        for (Path candidate : List.of(cwd, cwd.resolve("k8s-operator"))) {
-            if (Files.isDirectory(candidate.resolve("base"))
-                    && Files.isDirectory(candidate.resolve("overlays"))) {
-                return candidate.normalize();
-            }
-        }
-        throw new IllegalStateException("k8s-operator/ not found from " + cwd);
-    }
-
-    private static List<Path> manifestFiles() {
-        List<Path> files = new ArrayList<>();
-        for (String dir : List.of("base", "overlays")) {
-            try (Stream<Path> walk = Files.walk(MODULE.resolve(dir))) {
-                walk.filter(Files::isRegularFile)
-                        .filter(
-                                p ->
-                                        p.toString().endsWith(".yaml")
-                                                || p.toString().endsWith(".yml"))
-                        .sorted()
-                        .forEach(files::add);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-        return files;
-    }
-
-    private static List<JsonNode> readAll(Path file) {
-        List<JsonNode> docs = new ArrayList<>();
-        try (MappingIterator<JsonNode> it =
-                YAML.readerFor(JsonNode.class).readValues(file.toFile())) {
-            while (it.hasNext()) {
-                JsonNode doc = it.next();
-                if (doc != null && !doc.isNull() && !doc.isMissingNode()) {
-                    docs.add(doc);
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(relative(file), e);
-        }
-        return docs;
-    }
-
-    private static List<String> jobs() {
-        Matcher m =
-                Pattern.compile("<module>([^<]+)</module>")
-                        .matcher(read(ROOT.resolve("jobs/pom.xml")));
-        List<String> jobs = new ArrayList<>();
-        while (m.find()) {
-            jobs.add(m.group(1).trim());
-        }
-        assertThat(jobs).as("job modules in jobs/pom.xml").isNotEmpty();
-        return jobs;
-    }
-
-    private static Path overlay(String job) {
-        return MODULE.resolve("overlays").resolve(job);
-    }
-
-    private static ObjectNode flinkDeployment(String job) {
-        List<JsonNode> found = overlayDocuments(job, "FlinkDeployment");
-        assertThat(found).as("FlinkDeployments in overlays/" + job).hasSize(1);
-        return (ObjectNode) found.get(0);
-    }
-
-    private static JsonNode overlayDocument(String job, String kind, String name) {
-        List<JsonNode> found =
-                overlayDocuments(job, kind).stream()
-                        .filter(d -> text(d.path("metadata"), "name").equals(name))
-                        .collect(Collectors.toList());
-        assertThat(found).as(kind + " " + name + " in overlays/" + job).hasSize(1);
-        return found.get(0);
-    }
-
-    private static List<JsonNode> overlayDocuments(String job, String kind) {
-        Path dir = overlay(job);
-        return manifestFiles().stream()
-                .filter(p -> p.getParent().equals(dir))
-                .flatMap(p -> readAll(p).stream())
-                .filter(d -> kind.equals(text(d, "kind")))
-                .collect(Collectors.toList());
-    }
-
-    private static JsonNode mainContainer(JsonNode podSpec) {
-        for (JsonNode c : podSpec.path("containers")) {
-            if (MAIN_CONTAINER.equals(text(c, "name"))) {
-                return c;
-            }
-        }
-        throw new AssertionError("no " + MAIN_CONTAINER + " in the pod template");
-    }
-
-    private static boolean isKustomizationFile(Path file) {
-        return file.getFileName().toString().equals("kustomization.yaml");
-    }
-
-    private static boolean isKustomization(JsonNode doc) {
-        return "Kustomization".equals(text(doc, "kind"));
-    }
-
-    private static List<String> resources(Path kustomization) {
-        assertThat(kustomization).isRegularFile();
-        return strings(readAll(kustomization).get(0).path("resources"));
-    }
 
     /**
-     * Keys declared with ConfigOptions.key("...") in the sources the job is built from: its module
-     * and the common/ libraries its pom depends on (the runtime's keys, the join stage's topics).
+     * A broken copy of k8s-operator/, rendered by kustomize: the rules see what a patch in a
+     * component, a resource of an overlay or a base manifest does to what is applied.
      */
-    private static Set<String> declaredConfigKeys(String job) throws IOException {
-        List<Path> sources = new ArrayList<>();
-        sources.add(ROOT.resolve("jobs/" + job + "/src/main/java"));
-        Matcher library =
-                Pattern.compile("<artifactId>tidemark-([a-z-]+)</artifactId>")
-                        .matcher(read(ROOT.resolve("jobs/" + job + "/pom.xml")));
-        while (library.find()) {
-            Path dir = ROOT.resolve("common/" + library.group(1) + "/src/main/java");
-            if (Files.isDirectory(dir)) {
-                sources.add(dir);
+    @Test
+    void brokenCopiesOfTheManifestsFailTheirRulesAfterRendering(@TempDir Path tmp)
+            throws IOException {
+        Path copy = tmp.resolve("k8s-operator");
+        for (String layer : Manifests.LAYERS) {
+            for (Path file : Manifests.walk(MODULE.resolve(layer), ".yaml")) {
+                Path target = copy.resolve(MODULE.relativize(file));
+                Files.createDirectories(target.getParent());
+                Files.copy(file, target);
             }
         }
-        Pattern key = Pattern.compile("ConfigOptions\\s*\\.key\\(\\s*\"([^\"]+)\"");
-        Set<String> keys = new TreeSet<>();
-        for (Path dir : sources) {
-            try (Stream<Path> walk = Files.walk(dir)) {
-                for (Path file : walk.filter(p -> p.toString().endsWith(".java")).toList()) {
-                    Matcher m = key.matcher(Files.readString(file));
-                    while (m.find()) {
-                        keys.add(m.group(1));
-                    }
-                }
-            }
-        }
-        return keys;
+        String job = jobs().get(0);
+        String version = Manifests.projectVersion();
+
+        // A production patch (the last block of checkpointing.yaml is its flinkConfiguration)
+        // that moves the reporter port without the annotations, and makes upgrades last-state.
+        append(
+                copy.resolve("components/production/checkpointing.yaml"),
+                "    metrics.reporter.prom.port: \"9250\"\n  job:\n    upgradeMode: last-state\n");
+        // A JAAS config written into the local Kafka ConfigMap.
+        append(
+                copy.resolve("overlays/local/kafka-connection.yaml"),
+                "  sasl.jaas.config: org.apache.kafka.common.security.plain.PlainLoginModule required"
+                        + " username=\"u\" password=\"p\";\n");
+        // The base image of one job at another version.
+        replace(
+                copy.resolve("base/" + job + "/flink-deployment.yaml"),
+                ":" + version + "\n",
+                ":0.0.1\n");
+
+        List<JsonNode> production = Kustomize.buildFresh(copy.resolve("overlays/production"));
+        List<JsonNode> local = Kustomize.buildFresh(copy.resolve("overlays/local"));
+
+        assertThat(Rules.upgradeMode(production)).hasSize(jobs().size());
+        assertThat(Rules.upgradeMode(local)).isEmpty();
+        assertThat(Rules.noPlainSecrets(local))
+                .anySatisfy(
+                        v ->
+                                assertThat(v)
+                                        .contains(
+                                                "ConfigMap tidemark-kafka-connection: data.sasl.jaas.config holds a credential"))
+                .anySatisfy(
+                        v ->
+                                assertThat(v)
+                                        .contains(
+                                                "a credential literal at .data.sasl.jaas.config"));
+        assertThat(Rules.noPlainSecrets(production)).isEmpty();
+        assertThat(Rules.image(local))
+                .singleElement()
+                .asString()
+                .contains("tidemark-" + job + ": image tag 0.0.1");
+        assertThat(Rules.image(production)).hasSize(1);
+        assertThat(Rules.prometheus(production))
+                .hasSize(2 * jobs().size())
+                .anySatisfy(v -> assertThat(v).contains("is not the reporter port '9250'"));
+        assertThat(Rules.prometheus(local)).isEmpty();
+
+        // A patch that no longer finds the container it expects fails the rendering itself.
+        replace(
+                copy.resolve("base/" + job + "/flink-deployment.yaml"),
+                "- name: flink-main-container",
+                "- name: main");
+        Kustomize.Result broken = Kustomize.tryBuild(copy.resolve("overlays/local"));
+        assertThat(broken.exitCode()).isNotZero();
+        assertThat(broken.stderr()).contains("/spec/podTemplate/spec/containers/0/name");
     }
 
-    /** Nested YAML as flat dotted keys, the way Flink and Tidemark's ConfigLoader read it. */
-    private static Map<String, String> flatten(JsonNode tree) {
-        Map<String, String> out = new LinkedHashMap<>();
-        flatten("", tree, out);
-        return out;
+    private static void append(Path file, String text) throws IOException {
+        Files.writeString(file, Files.readString(file) + text);
     }
 
-    private static void flatten(String prefix, JsonNode node, Map<String, String> out) {
-        if (node.isObject()) {
-            Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
-            while (fields.hasNext()) {
-                Map.Entry<String, JsonNode> field = fields.next();
-                flatten(prefix + field.getKey() + ".", field.getValue(), out);
-            }
-        } else if (!node.isMissingNode()) {
-            out.put(prefix.substring(0, prefix.length() - 1), node.asText());
-        }
-    }
-
-    private static List<String> strings(JsonNode array) {
-        List<String> out = new ArrayList<>();
-        if (array instanceof ArrayNode) {
-            array.forEach(n -> out.add(n.asText()));
-        }
-        return out;
-    }
-
-    private static String text(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        return value instanceof TextNode ? value.asText() : "";
-    }
-
-    private static String projectVersion() {
-        return match(
-                read(ROOT.resolve("pom.xml")),
-                "<artifactId>tidemark-parent</artifactId>\\s*<version>([^<]+)</version>");
-    }
-
-    private static String artifactId(String pom) {
-        return match(pom, "</parent>\\s*<artifactId>([^<]+)</artifactId>");
-    }
-
-    private static String match(String text, String regex) {
-        Matcher m = Pattern.compile(regex).matcher(text);
-        assertThat(m.find()).as(regex).isTrue();
-        return m.group(1).trim();
-    }
-
-    private static String read(Path file) {
-        try {
-            return Files.readString(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static String relative(Path file) {
-        return ROOT.relativize(file).toString();
-    }
-
-    private static String capitalize(String s) {
-        return Character.toUpperCase(s.charAt(0)) + s.substring(1);
+    private static void replace(Path file, String from, String to) throws IOException {
+        String content = Files.readString(file);
+        assertThat(content).as(file.toString()).contains(from);
+        Files.writeString(file, content.replace(from, to));
     }
 }
