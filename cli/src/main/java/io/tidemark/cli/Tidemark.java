@@ -30,6 +30,7 @@ import picocli.CommandLine.Spec;
             SubmitCommand.class,
             UpgradeCommand.class,
             JobsCommand.class,
+            ReportCommand.class,
             DemoCommand.class,
             CommandLine.HelpCommand.class
         })
