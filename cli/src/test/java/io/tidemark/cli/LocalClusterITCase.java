@@ -13,7 +13,6 @@ import io.tidemark.common.local.JsonLinesLoader;
 import io.tidemark.common.testing.live.LiveJobs;
 import io.tidemark.common.testing.scenario.Differences;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -44,7 +43,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import picocli.CommandLine;
 
 /**
  * End to end on real processes, as a user runs it: {@code tidemark cluster up} (a Kafka broker and
@@ -461,18 +459,12 @@ class LocalClusterITCase {
     }
 
     private static int execute(StringWriter out, StringWriter err, String... args) {
-        CommandLine commandLine = Tidemark.commandLine();
-        commandLine.setOut(new PrintWriter(out));
-        commandLine.setErr(new PrintWriter(err));
-        return commandLine.execute(
-                concat(List.of(args), List.of("--verbose")).toArray(String[]::new));
+        return CliRun.execute(
+                out, err, concat(List.of(args), List.of("--verbose")).toArray(String[]::new));
     }
 
     private static int cliExitCode(String... args) {
-        CommandLine commandLine = Tidemark.commandLine();
-        commandLine.setOut(new PrintWriter(new StringWriter()));
-        commandLine.setErr(new PrintWriter(new StringWriter()));
-        return commandLine.execute(args);
+        return CliRun.execute(new StringWriter(), new StringWriter(), args);
     }
 
     private static void await(String what, BooleanSupplier condition) {

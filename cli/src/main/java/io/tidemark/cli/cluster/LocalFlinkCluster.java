@@ -74,35 +74,35 @@ final class LocalFlinkCluster {
 
     void start() {
         Configuration conf = configuration();
-        String classpath = home.flinkLib() + "/*";
-
+        // What BashJavaUtils prints for Flink's scripts: JVM memory flags, derived memory sizes.
         JobManagerProcessSpec jm = JobManagerProcessUtils.processSpecFromConfig(conf);
-        List<String> jmJvm =
-                new ArrayList<>(split(JobManagerProcessUtils.generateJvmParametersStr(jm, conf)));
-        jmJvm.addAll(commonJvmArgs(conf, JOBMANAGER));
-        List<String> jmArgs = new ArrayList<>(List.of("--configDir", home.flinkConf().toString()));
-        jmArgs.addAll(dynamicArgs());
-        jmArgs.addAll(split(JobManagerProcessUtils.generateDynamicConfigsStr(jm)));
-        jobManager()
-                .start(
-                        jmJvm,
-                        classpath,
-                        "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint",
-                        jmArgs);
-
+        start(
+                jobManager(),
+                conf,
+                "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint",
+                JobManagerProcessUtils.generateJvmParametersStr(jm, conf),
+                JobManagerProcessUtils.generateDynamicConfigsStr(jm));
         TaskExecutorProcessSpec tm = TaskExecutorProcessUtils.processSpecFromConfig(conf);
-        List<String> tmJvm =
-                new ArrayList<>(split(ProcessMemoryUtils.generateJvmParametersStr(tm)));
-        tmJvm.addAll(commonJvmArgs(conf, TASKMANAGER));
-        List<String> tmArgs = new ArrayList<>(List.of("--configDir", home.flinkConf().toString()));
-        tmArgs.addAll(dynamicArgs());
-        tmArgs.addAll(split(TaskExecutorProcessUtils.generateDynamicConfigsStr(tm)));
-        taskManager()
-                .start(
-                        tmJvm,
-                        classpath,
-                        "org.apache.flink.runtime.taskexecutor.TaskManagerRunner",
-                        tmArgs);
+        start(
+                taskManager(),
+                conf,
+                "org.apache.flink.runtime.taskexecutor.TaskManagerRunner",
+                ProcessMemoryUtils.generateJvmParametersStr(tm),
+                TaskExecutorProcessUtils.generateDynamicConfigsStr(tm));
+    }
+
+    private void start(
+            ManagedProcess process,
+            Configuration conf,
+            String mainClass,
+            String memoryJvmArgs,
+            String memoryDynamicConfigs) {
+        List<String> jvm = new ArrayList<>(split(memoryJvmArgs));
+        jvm.addAll(commonJvmArgs(conf, process.name()));
+        List<String> args = new ArrayList<>(List.of("--configDir", home.flinkConf().toString()));
+        args.addAll(dynamicArgs());
+        args.addAll(split(memoryDynamicConfigs));
+        process.start(jvm, home.flinkLib() + "/*", mainClass, args);
     }
 
     /** Waits until the REST API answers and the TaskManager has registered its slots. */

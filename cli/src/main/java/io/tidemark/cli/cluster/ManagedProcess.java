@@ -50,18 +50,13 @@ public final class ManagedProcess {
                             throw new IllegalStateException(
                                     name + " is already running (pid " + p.pid() + ")");
                         });
-        List<String> command = new ArrayList<>();
-        command.add(javaBinary());
-        command.add(marker());
-        command.addAll(jvmArgs);
-        command.add("-cp");
-        command.add(classpath);
-        command.add(mainClass);
-        command.addAll(args);
+        List<String> jvm = new ArrayList<>();
+        jvm.add(marker());
+        jvm.addAll(jvmArgs);
         Path log = workDir.log(name);
         try {
             Process process =
-                    new ProcessBuilder(command)
+                    new ProcessBuilder(command(jvm, classpath, mainClass, args))
                             .redirectErrorStream(true)
                             .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                             .redirectInput(ProcessBuilder.Redirect.from(nullDevice()))
@@ -81,17 +76,10 @@ public final class ManagedProcess {
             String mainClass,
             List<String> args,
             Duration timeout) {
-        List<String> command = new ArrayList<>();
-        command.add(javaBinary());
-        command.addAll(jvmArgs);
-        command.add("-cp");
-        command.add(classpath);
-        command.add(mainClass);
-        command.addAll(args);
         Path log = workDir.log(name);
         try {
             Process process =
-                    new ProcessBuilder(command)
+                    new ProcessBuilder(command(jvmArgs, classpath, mainClass, args))
                             .redirectErrorStream(true)
                             .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                             .start();
@@ -175,6 +163,19 @@ public final class ManagedProcess {
         } catch (IOException e) {
             return "(no log at " + log + ")";
         }
+    }
+
+    /** {@code java <jvmArgs> -cp <classpath> <mainClass> <args>} with this JVM's java. */
+    private static List<String> command(
+            List<String> jvmArgs, String classpath, String mainClass, List<String> args) {
+        List<String> command = new ArrayList<>();
+        command.add(javaBinary());
+        command.addAll(jvmArgs);
+        command.add("-cp");
+        command.add(classpath);
+        command.add(mainClass);
+        command.addAll(args);
+        return command;
     }
 
     private static String javaBinary() {

@@ -1,10 +1,5 @@
 package io.tidemark.cli.cluster;
 
-import java.io.IOException;
-import java.io.Reader;
-import java.io.UncheckedIOException;
-import java.io.Writer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,40 +41,26 @@ public record Submission(
         for (int i = 0; i < args.size(); i++) {
             props.setProperty("arg." + i, args.get(i));
         }
-        Path file = workDir.submission(jobName);
-        try {
-            Files.createDirectories(file.getParent());
-            try (Writer out = Files.newBufferedWriter(file)) {
-                props.store(out, "written by tidemark submit/upgrade");
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
-        }
+        PropertiesFile.write(
+                workDir.submission(jobName), props, "written by tidemark submit/upgrade");
     }
 
     /** The last submission under {@code jobName}, if the CLI made one from this work directory. */
     public static Optional<Submission> readFrom(WorkDir workDir, String jobName) {
-        Path file = workDir.submission(jobName);
-        if (!Files.exists(file)) {
-            return Optional.empty();
-        }
-        Properties props = new Properties();
-        try (Reader in = Files.newBufferedReader(file)) {
-            props.load(in);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file, e);
-        }
+        return PropertiesFile.read(workDir.submission(jobName)).map(Submission::of);
+    }
+
+    private static Submission of(Properties props) {
         List<String> args = new ArrayList<>();
         for (int i = 0; props.containsKey("arg." + i); i++) {
             args.add(props.getProperty("arg." + i));
         }
-        return Optional.of(
-                new Submission(
-                        props.getProperty("job"),
-                        props.getProperty("job.name"),
-                        Path.of(props.getProperty("jar")),
-                        args,
-                        props.getProperty("job.id"),
-                        props.getProperty("savepoint")));
+        return new Submission(
+                props.getProperty("job"),
+                props.getProperty("job.name"),
+                Path.of(props.getProperty("jar")),
+                args,
+                props.getProperty("job.id"),
+                props.getProperty("savepoint"));
     }
 }
