@@ -38,6 +38,7 @@ import org.apache.flink.runtime.jobmanager.JobManagerProcessSpec;
 import org.apache.flink.runtime.jobmanager.JobManagerProcessUtils;
 import org.apache.flink.state.rocksdb.RocksDBOptions;
 import org.apache.flink.util.PortRange;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -330,9 +331,7 @@ class FlinkConfFilesTest {
         assertThat(conf.toMap()).containsEntry("execution.checkpointing.intervall", "10 s");
         assertThat(conf.get(CheckpointingOptions.CHECKPOINTING_INTERVAL)).isNull();
 
-        assertThat(catalog.check(conf))
-                .extracting(Problem::kind, Problem::key)
-                .containsExactly(tuple(Kind.UNKNOWN_KEY, "execution.checkpointing.intervall"));
+        assertProblems(conf, tuple(Kind.UNKNOWN_KEY, "execution.checkpointing.intervall"));
     }
 
     @Test
@@ -346,21 +345,18 @@ class FlinkConfFilesTest {
                         taskmanager.numberOfTaskSlots: six
                         """);
 
-        assertThat(catalog.check(conf))
-                .extracting(Problem::kind, Problem::key)
-                .containsExactly(
-                        tuple(Kind.UNPARSABLE_VALUE, "execution.checkpointing.interval"),
-                        tuple(Kind.UNPARSABLE_VALUE, "execution.checkpointing.mode"),
-                        tuple(Kind.UNPARSABLE_VALUE, "taskmanager.numberOfTaskSlots"));
+        assertProblems(
+                conf,
+                tuple(Kind.UNPARSABLE_VALUE, "execution.checkpointing.interval"),
+                tuple(Kind.UNPARSABLE_VALUE, "execution.checkpointing.mode"),
+                tuple(Kind.UNPARSABLE_VALUE, "taskmanager.numberOfTaskSlots"));
     }
 
     @Test
     void deprecatedKeyIsRejected(@TempDir Path dir) throws IOException {
         Configuration conf = loadYaml(dir, "state.checkpoints.dir: file:///tmp/checkpoints\n");
 
-        assertThat(catalog.check(conf))
-                .extracting(Problem::kind, Problem::key)
-                .containsExactly(tuple(Kind.DEPRECATED_KEY, "state.checkpoints.dir"));
+        assertProblems(conf, tuple(Kind.DEPRECATED_KEY, "state.checkpoints.dir"));
     }
 
     @Test
@@ -385,18 +381,16 @@ class FlinkConfFilesTest {
                         metrics.reporter.other.factory.class: org.apache.flink.configuration.CoreOptions
                         """);
 
-        assertThat(catalog.check(conf))
-                .extracting(Problem::kind, Problem::key)
-                .containsExactlyInAnyOrder(
-                        tuple(Kind.UNKNOWN_KEY, "metrics.reporter.prom.prot"),
-                        tuple(Kind.UNKNOWN_KEY, "metrics.reporter.prom.intervall"),
-                        tuple(Kind.UNPARSABLE_VALUE, "metrics.reporter.typo.factory.class"),
-                        // Unknown factory: its parameters cannot be checked, so they are not
-                        // accepted.
-                        tuple(Kind.UNKNOWN_KEY, "metrics.reporter.typo.port"),
-                        // The push gateway reporter has no port (it pushes).
-                        tuple(Kind.UNKNOWN_KEY, "metrics.reporter.push.port"),
-                        tuple(Kind.UNPARSABLE_VALUE, "metrics.reporter.other.factory.class"));
+        assertProblemsInAnyOrder(
+                conf,
+                tuple(Kind.UNKNOWN_KEY, "metrics.reporter.prom.prot"),
+                tuple(Kind.UNKNOWN_KEY, "metrics.reporter.prom.intervall"),
+                tuple(Kind.UNPARSABLE_VALUE, "metrics.reporter.typo.factory.class"),
+                // Unknown factory: its parameters cannot be checked, so they are not accepted.
+                tuple(Kind.UNKNOWN_KEY, "metrics.reporter.typo.port"),
+                // The push gateway reporter has no port (it pushes).
+                tuple(Kind.UNKNOWN_KEY, "metrics.reporter.push.port"),
+                tuple(Kind.UNPARSABLE_VALUE, "metrics.reporter.other.factory.class"));
     }
 
     @Test
@@ -410,9 +404,7 @@ class FlinkConfFilesTest {
                         metrics.reporter.prom.port: 9249-92x0
                         """);
 
-        assertThat(catalog.check(conf))
-                .extracting(Problem::kind, Problem::key)
-                .containsExactly(tuple(Kind.UNPARSABLE_VALUE, "metrics.reporter.prom.port"));
+        assertProblems(conf, tuple(Kind.UNPARSABLE_VALUE, "metrics.reporter.prom.port"));
     }
 
     @Test
@@ -430,12 +422,11 @@ class FlinkConfFilesTest {
                         env.java.default-opts.al: -XX:+UseG1GC
                         """);
 
-        assertThat(catalog.check(conf))
-                .extracting(Problem::kind, Problem::key)
-                .containsExactlyInAnyOrder(
-                        tuple(Kind.UNPARSABLE_VALUE, "external-resource.fpga.amount"),
-                        tuple(Kind.UNKNOWN_KEY, "external-resource.gpu.amout"),
-                        tuple(Kind.UNKNOWN_KEY, "env.java.default-opts.al"));
+        assertProblemsInAnyOrder(
+                conf,
+                tuple(Kind.UNPARSABLE_VALUE, "external-resource.fpga.amount"),
+                tuple(Kind.UNKNOWN_KEY, "external-resource.gpu.amout"),
+                tuple(Kind.UNKNOWN_KEY, "env.java.default-opts.al"));
     }
 
     @Test
@@ -454,6 +445,20 @@ class FlinkConfFilesTest {
     }
 
     // --- helpers ------------------------------------------------------------------------------
+
+    /** The catalog finds exactly these problems (kind, key) in conf, in this order. */
+    private static void assertProblems(Configuration conf, Tuple... expected) {
+        assertThat(catalog.check(conf))
+                .extracting(Problem::kind, Problem::key)
+                .containsExactly(expected);
+    }
+
+    /** The catalog finds exactly these problems (kind, key) in conf, in any order. */
+    private static void assertProblemsInAnyOrder(Configuration conf, Tuple... expected) {
+        assertThat(catalog.check(conf))
+                .extracting(Problem::kind, Problem::key)
+                .containsExactlyInAnyOrder(expected);
+    }
 
     private static final Pattern DYNAMIC_PROPERTY = Pattern.compile("-D\\s+([^=\\s]+)=(\\S+)");
 

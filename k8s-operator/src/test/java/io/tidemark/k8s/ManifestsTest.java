@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
@@ -409,62 +410,43 @@ class ManifestsTest {
         String name = Manifests.name(ofKind(good, "FlinkDeployment").get(0));
         String job = Manifests.jobOf(ofKind(good, "FlinkDeployment").get(0));
 
-        assertThat(
-                        Rules.backfill(
-                                withArgs(
-                                        good,
-                                        name,
-                                        a ->
-                                                a.removeIf(
-                                                        s ->
-                                                                s.startsWith(
-                                                                        "--output-topic-suffix"))),
-                                environment))
-                .singleElement()
-                .asString()
-                .contains("no --output-topic-suffix");
-        assertThat(
-                        Rules.backfill(
-                                withArgs(
-                                        good,
-                                        name,
-                                        a ->
-                                                a.replaceAll(
-                                                        s ->
-                                                                s.startsWith("--to")
-                                                                        ? "--to=none"
-                                                                        : s)),
-                                environment))
-                .singleElement()
-                .asString()
-                .contains("no bounded --to");
-        assertThat(
-                        Rules.backfill(
-                                withArgs(
-                                        good,
-                                        name,
-                                        a ->
-                                                a.replaceAll(
-                                                        s ->
-                                                                s.contains("source.group-id")
-                                                                        ? "--set=source.group-id=tidemark-"
-                                                                                + job
-                                                                        : s)),
-                                environment))
-                .singleElement()
-                .asString()
-                .contains("no source.group-id of its own");
-        assertThat(Rules.backfill(withArgs(good, name, a -> a.add("--form=earliest")), environment))
-                .singleElement()
-                .asString()
-                .contains("--form=earliest is not an option of JobArgs");
-        assertThat(
-                        Rules.backfill(
-                                withArgs(good, name, a -> a.add("--set=sesion.gap=1 h")),
-                                environment))
-                .singleElement()
-                .asString()
-                .contains("--set sesion.gap is a key the job does not declare");
+        assertSingleViolation(
+                Rules.backfill(
+                        withArgs(
+                                good,
+                                name,
+                                a -> a.removeIf(s -> s.startsWith("--output-topic-suffix"))),
+                        environment),
+                "no --output-topic-suffix");
+        assertSingleViolation(
+                Rules.backfill(
+                        withArgs(
+                                good,
+                                name,
+                                a -> a.replaceAll(s -> s.startsWith("--to") ? "--to=none" : s)),
+                        environment),
+                "no bounded --to");
+        assertSingleViolation(
+                Rules.backfill(
+                        withArgs(
+                                good,
+                                name,
+                                a ->
+                                        a.replaceAll(
+                                                s ->
+                                                        s.contains("source.group-id")
+                                                                ? "--set=source.group-id=tidemark-"
+                                                                        + job
+                                                                : s)),
+                        environment),
+                "no source.group-id of its own");
+        assertSingleViolation(
+                Rules.backfill(withArgs(good, name, a -> a.add("--form=earliest")), environment),
+                "--form=earliest is not an option of JobArgs");
+        assertSingleViolation(
+                Rules.backfill(
+                        withArgs(good, name, a -> a.add("--set=sesion.gap=1 h")), environment),
+                "--set sesion.gap is a key the job does not declare");
 
         // Mounting the live job's config file: deleting the backfill would delete it.
         List<JsonNode> shared = copy(good);
@@ -477,10 +459,8 @@ class ManifestsTest {
                                 .get(0)
                                 .path("configMap"))
                 .put("name", "tidemark-" + job + "-config");
-        assertThat(Rules.backfill(shared, environment))
-                .singleElement()
-                .asString()
-                .contains("does not mount its own ConfigMap");
+        assertSingleViolation(
+                Rules.backfill(shared, environment), "does not mount its own ConfigMap");
 
         // Under the live job's name it would replace the live job.
         List<JsonNode> renamed = copy(good);
@@ -594,6 +574,31 @@ class ManifestsTest {
         return Rules.ALL.get(rule).check(docs, docs);
     }
 
+    /** The rule, on a copy of env's rendering with one deployment changed, fails once: expected. */
+    private static void assertSingleViolation(
+            String env, String rule, UnaryOperator<ObjectNode> change, String expected) {
+        assertSingleViolation(violations(env, rule, change), expected);
+    }
+
+    /** The rule holds on env's rendering as it is. */
+    private static void assertNoViolations(String env, String rule) {
+        assertThat(violations(env, rule, fd -> fd)).isEmpty();
+    }
+
+    /** Exactly one violation, and it says expected. */
+    private static void assertSingleViolation(List<String> violations, String expected) {
+        assertThat(violations).singleElement().asString().contains(expected);
+    }
+
+    /** Removes the elements of array that match, as a mutation of violations(...) does. */
+    private static void removeElements(ArrayNode array, Predicate<JsonNode> match) {
+        for (int i = array.size() - 1; i >= 0; i--) {
+            if (match.test(array.get(i))) {
+                array.remove(i);
+            }
+        }
+    }
+
     private static ObjectNode conf(ObjectNode fd) {
         return (ObjectNode) fd.path("spec").path("flinkConfiguration");
     }
@@ -615,29 +620,18 @@ class ManifestsTest {
     @Test
     void upgradeModeRuleFails() {
         String rule = "upgradeMode is savepoint";
-        assertThat(violations("production", rule, fd -> fd)).isEmpty();
-        assertThat(
-                        violations(
-                                "production",
-                                rule,
-                                fd ->
-                                        ((ObjectNode) fd.path("spec").path("job"))
-                                                .put("upgradeMode", "last-state")))
-                .singleElement()
-                .asString()
-                .contains("upgradeMode is 'last-state', not savepoint");
-        assertThat(
-                        violations(
-                                "local",
-                                rule,
-                                fd -> (ObjectNode) ((ObjectNode) fd.path("spec")).without("job")))
-                .singleElement()
-                .asString()
-                .contains("no spec.job");
-        assertThat(Rules.upgradeMode(List.of()))
-                .singleElement()
-                .asString()
-                .contains("no FlinkDeployment");
+        assertNoViolations("production", rule);
+        assertSingleViolation(
+                "production",
+                rule,
+                fd -> ((ObjectNode) fd.path("spec").path("job")).put("upgradeMode", "last-state"),
+                "upgradeMode is 'last-state', not savepoint");
+        assertSingleViolation(
+                "local",
+                rule,
+                fd -> (ObjectNode) ((ObjectNode) fd.path("spec")).without("job"),
+                "no spec.job");
+        assertSingleViolation(Rules.upgradeMode(List.of()), "no FlinkDeployment");
     }
 
     @Test
@@ -674,17 +668,14 @@ class ManifestsTest {
                                 }))
                 .anySatisfy(v -> assertThat(v).contains("argument kafka.ssl.truststore.password"));
         // A key for the state bucket in flinkConfiguration.
-        assertThat(
-                        violations(
-                                "production",
-                                rule,
-                                fd -> {
-                                    conf(fd).put("s3.secret-key", "AKIA-not-a-real-key");
-                                    return fd;
-                                }))
-                .singleElement()
-                .asString()
-                .contains("flinkConfiguration.s3.secret-key");
+        assertSingleViolation(
+                "production",
+                rule,
+                fd -> {
+                    conf(fd).put("s3.secret-key", "AKIA-not-a-real-key");
+                    return fd;
+                },
+                "flinkConfiguration.s3.secret-key");
 
         // In a ConfigMap: the job's config file with the JAAS config written out, a credential
         // entry in the Kafka ConfigMap; and a Secret rendered from git.
@@ -724,47 +715,32 @@ class ManifestsTest {
     void imageRuleFails() {
         String rule = "image tag is the project version";
         String version = Manifests.projectVersion();
-        assertThat(violations("production", rule, fd -> fd)).isEmpty();
-        assertThat(
-                        violations(
-                                "production",
-                                rule,
-                                fd -> {
-                                    ObjectNode spec = (ObjectNode) fd.path("spec");
-                                    spec.put(
-                                            "image",
-                                            text(spec, "image").replace(":" + version, ":0.0.1"));
-                                    return fd;
-                                }))
-                .singleElement()
-                .asString()
-                .contains("image tag 0.0.1 is not the project version " + version);
-        assertThat(
-                        violations(
-                                "local",
-                                rule,
-                                fd ->
-                                        ((ObjectNode) fd.path("spec"))
-                                                .put("image", "tidemark-revenue:" + version)))
-                .singleElement()
-                .asString()
-                .contains("is not tidemark-" + jobs().get(0));
-        assertThat(
-                        violations(
-                                "local",
-                                rule,
-                                fd ->
-                                        ((ObjectNode) fd.path("spec"))
-                                                .put("image", "tidemark-" + jobs().get(0))))
-                .singleElement()
-                .asString()
-                .contains("has no tag");
+        assertNoViolations("production", rule);
+        assertSingleViolation(
+                "production",
+                rule,
+                fd -> {
+                    ObjectNode spec = (ObjectNode) fd.path("spec");
+                    spec.put("image", text(spec, "image").replace(":" + version, ":0.0.1"));
+                    return fd;
+                },
+                "image tag 0.0.1 is not the project version " + version);
+        assertSingleViolation(
+                "local",
+                rule,
+                fd -> ((ObjectNode) fd.path("spec")).put("image", "tidemark-revenue:" + version),
+                "is not tidemark-" + jobs().get(0));
+        assertSingleViolation(
+                "local",
+                rule,
+                fd -> ((ObjectNode) fd.path("spec")).put("image", "tidemark-" + jobs().get(0)),
+                "has no tag");
     }
 
     @Test
     void prometheusRuleFails() {
         String rule = "Prometheus annotations name the reporter port";
-        assertThat(violations("local", rule, fd -> fd)).isEmpty();
+        assertNoViolations("local", rule);
         // The reporter moved to another port, the annotation and the container port did not.
         assertThat(violations("local", rule, fd -> conf(fd).put(Rules.PROM_PORT_KEY, "9250")))
                 .hasSize(2)
@@ -774,28 +750,22 @@ class ManifestsTest {
                                         .contains(
                                                 "prometheus.io/port '9249' is not the reporter port '9250'"))
                 .anySatisfy(v -> assertThat(v).contains("declares no port 'metrics' 9250"));
-        assertThat(
-                        violations(
-                                "production",
-                                rule,
-                                fd -> {
-                                    annotations(fd).remove("prometheus.io/scrape");
-                                    return fd;
-                                }))
-                .singleElement()
-                .asString()
-                .contains("prometheus.io/scrape is not \"true\"");
-        assertThat(
-                        violations(
-                                "production",
-                                rule,
-                                fd -> {
-                                    conf(fd).remove(Rules.PROM_FACTORY_KEY);
-                                    return fd;
-                                }))
-                .singleElement()
-                .asString()
-                .contains(Rules.PROM_FACTORY_KEY);
+        assertSingleViolation(
+                "production",
+                rule,
+                fd -> {
+                    annotations(fd).remove("prometheus.io/scrape");
+                    return fd;
+                },
+                "prometheus.io/scrape is not \"true\"");
+        assertSingleViolation(
+                "production",
+                rule,
+                fd -> {
+                    conf(fd).remove(Rules.PROM_FACTORY_KEY);
+                    return fd;
+                },
+                Rules.PROM_FACTORY_KEY);
         assertThat(
                         violations(
                                 "production",
@@ -808,78 +778,53 @@ class ManifestsTest {
     void stateRuleFails() {
         String rule = "state on durable storage, per job";
         String job = jobs().get(0);
-        assertThat(violations("local", rule, fd -> fd)).isEmpty();
-        assertThat(
-                        violations(
-                                "production",
-                                rule,
-                                fd -> {
-                                    conf(fd).remove(Rules.SAVEPOINT_DIR);
-                                    return fd;
-                                }))
-                .singleElement()
-                .asString()
-                .contains("no " + Rules.SAVEPOINT_DIR);
+        assertNoViolations("local", rule);
+        assertSingleViolation(
+                "production",
+                rule,
+                fd -> {
+                    conf(fd).remove(Rules.SAVEPOINT_DIR);
+                    return fd;
+                },
+                "no " + Rules.SAVEPOINT_DIR);
         // A directory inside the container: gone with the pod.
-        assertThat(
-                        violations(
-                                "local",
-                                rule,
-                                fd ->
-                                        conf(fd).put(
-                                                        Rules.CHECKPOINT_DIR,
-                                                        "file:///tmp/" + job + "/checkpoints")))
-                .singleElement()
-                .asString()
-                .contains("is on no mounted volume");
-        assertThat(
-                        violations(
-                                "local",
-                                rule,
-                                fd -> conf(fd).put(Rules.HA_DIR, "/flink-data/" + job + "/ha")))
-                .singleElement()
-                .asString()
-                .contains("is on no durable file system");
+        assertSingleViolation(
+                "local",
+                rule,
+                fd -> conf(fd).put(Rules.CHECKPOINT_DIR, "file:///tmp/" + job + "/checkpoints"),
+                "is on no mounted volume");
+        assertSingleViolation(
+                "local",
+                rule,
+                fd -> conf(fd).put(Rules.HA_DIR, "/flink-data/" + job + "/ha"),
+                "is on no durable file system");
         // Another job's directories.
-        assertThat(
-                        violations(
-                                "production",
-                                rule,
-                                fd ->
-                                        conf(fd).put(
-                                                        Rules.CHECKPOINT_DIR,
-                                                        "s3://tidemark-flink-state/revenue/checkpoints")))
-                .singleElement()
-                .asString()
-                .contains("is not the job's own");
-        assertThat(
-                        violations(
-                                "production",
-                                rule,
-                                fd ->
-                                        conf(fd).put(
-                                                        "state.savepoints.dir",
-                                                        "s3://tidemark-flink-state/"
-                                                                + job
-                                                                + "/savepoints")))
-                .singleElement()
-                .asString()
-                .contains("deprecated state.savepoints.dir");
-        assertThat(
-                        violations(
-                                "production",
-                                rule,
-                                fd -> {
-                                    conf(fd).remove(Rules.HA_TYPE);
-                                    return fd;
-                                }))
-                .singleElement()
-                .asString()
-                .contains(Rules.HA_TYPE + " is not kubernetes");
-        assertThat(violations("production", rule, fd -> conf(fd).put(Rules.DRAIN_KEY, "true")))
-                .singleElement()
-                .asString()
-                .contains("must stay false");
+        assertSingleViolation(
+                "production",
+                rule,
+                fd ->
+                        conf(fd).put(
+                                        Rules.CHECKPOINT_DIR,
+                                        "s3://tidemark-flink-state/revenue/checkpoints"),
+                "is not the job's own");
+        assertSingleViolation(
+                "production",
+                rule,
+                fd ->
+                        conf(fd).put(
+                                        "state.savepoints.dir",
+                                        "s3://tidemark-flink-state/" + job + "/savepoints"),
+                "deprecated state.savepoints.dir");
+        assertSingleViolation(
+                "production",
+                rule,
+                fd -> {
+                    conf(fd).remove(Rules.HA_TYPE);
+                    return fd;
+                },
+                Rules.HA_TYPE + " is not kubernetes");
+        assertSingleViolation(
+                "production", rule, fd -> conf(fd).put(Rules.DRAIN_KEY, "true"), "must stay false");
         // The local claim, but without the PersistentVolumeClaim that creates it.
         List<JsonNode> docs =
                 overlay("local").docs().stream()
@@ -897,67 +842,45 @@ class ManifestsTest {
     @Test
     void pluginsRuleFails() {
         String rule = "plugins of the image's Flink version";
-        assertThat(violations("production", rule, fd -> fd)).isEmpty();
-        assertThat(
-                        violations(
-                                "production",
-                                rule,
-                                fd ->
-                                        env(fd, Rules.PLUGINS_ENV)
-                                                .put("value", "flink-s3-fs-presto-1.20.1.jar")))
-                .singleElement()
-                .asString()
-                .contains(
-                        "plugin flink-s3-fs-presto-1.20.1.jar is not of Flink "
-                                + Manifests.flinkVersion());
-        assertThat(
-                        violations(
-                                "production",
-                                rule,
-                                fd ->
-                                        env(fd, Rules.PLUGINS_ENV)
-                                                .put(
-                                                        "value",
-                                                        "flink-metrics-jmx-"
-                                                                + Manifests.flinkVersion()
-                                                                + ".jar")))
-                .singleElement()
-                .asString()
-                .contains("s3:// directories without an S3 file system");
-        assertThat(
-                        violations(
-                                "local",
-                                rule,
-                                fd ->
-                                        conf(fd).put(
-                                                        Rules.CHECKPOINT_DIR,
-                                                        "s3://bucket/"
-                                                                + jobs().get(0)
-                                                                + "/checkpoints")))
-                .singleElement()
-                .asString()
-                .contains("s3:// directories without an S3 file system");
+        assertNoViolations("production", rule);
+        assertSingleViolation(
+                "production",
+                rule,
+                fd -> env(fd, Rules.PLUGINS_ENV).put("value", "flink-s3-fs-presto-1.20.1.jar"),
+                "plugin flink-s3-fs-presto-1.20.1.jar is not of Flink " + Manifests.flinkVersion());
+        assertSingleViolation(
+                "production",
+                rule,
+                fd ->
+                        env(fd, Rules.PLUGINS_ENV)
+                                .put(
+                                        "value",
+                                        "flink-metrics-jmx-" + Manifests.flinkVersion() + ".jar"),
+                "s3:// directories without an S3 file system");
+        assertSingleViolation(
+                "local",
+                rule,
+                fd ->
+                        conf(fd).put(
+                                        Rules.CHECKPOINT_DIR,
+                                        "s3://bucket/" + jobs().get(0) + "/checkpoints"),
+                "s3:// directories without an S3 file system");
     }
 
     @Test
     void flinkVersionAndFlinkConfRulesFail() {
-        assertThat(
-                        violations(
-                                "local",
-                                "flinkVersion is the build's",
-                                fd -> ((ObjectNode) fd.path("spec")).put("flinkVersion", "v1_20")))
-                .singleElement()
-                .asString()
-                .contains("flinkVersion v1_20 is not " + Manifests.flinkVersionEnum());
+        assertSingleViolation(
+                "local",
+                "flinkVersion is the build's",
+                fd -> ((ObjectNode) fd.path("spec")).put("flinkVersion", "v1_20"),
+                "flinkVersion v1_20 is not " + Manifests.flinkVersionEnum());
         List<JsonNode> production = copy(overlay("production").docs());
         conf(deployment(production, "tidemark-" + jobs().get(0)))
                 .put("state.backend.type", "hashmap");
-        assertThat(Rules.flinkChoices(production, flinkConf("production")))
-                .singleElement()
-                .asString()
-                .contains(
-                        "state.backend.type is hashmap, flink-conf/production/config.yaml says"
-                                + " rocksdb");
+        assertSingleViolation(
+                Rules.flinkChoices(production, flinkConf("production")),
+                "state.backend.type is hashmap, flink-conf/production/config.yaml says"
+                        + " rocksdb");
         // The local cluster's checkpointing is not production's.
         assertThat(Rules.flinkChoices(overlay("local").docs(), flinkConf("production")))
                 .anySatisfy(
@@ -972,38 +895,25 @@ class ManifestsTest {
     @Test
     void checkpointIntervalRuleFails() {
         String rule = "the job checkpoints at the deployment's interval";
-        assertThat(violations("production", rule, fd -> fd)).isEmpty();
+        assertNoViolations("production", rule);
         // Production's minute without telling the job: it would checkpoint at its default.
-        assertThat(
-                        violations(
-                                "production",
-                                rule,
-                                fd -> {
-                                    ArrayNode args =
-                                            (ArrayNode) fd.path("spec").path("job").path("args");
-                                    for (int i = args.size() - 1; i >= 0; i--) {
-                                        if (args.get(i)
-                                                .asText()
-                                                .startsWith("--set=checkpoint.interval")) {
-                                            args.remove(i);
-                                        }
-                                    }
-                                    return fd;
-                                }))
-                .singleElement()
-                .asString()
-                .contains(
-                        "the job checkpoints every "
-                                + Rules.defaultCheckpointInterval()
-                                + ", flinkConfiguration says execution.checkpointing.interval 1 min");
-        assertThat(
-                        violations(
-                                "local",
-                                rule,
-                                fd -> conf(fd).put(Rules.CHECKPOINT_INTERVAL_KEY, "30 s")))
-                .singleElement()
-                .asString()
-                .contains("flinkConfiguration says execution.checkpointing.interval 30 s");
+        assertSingleViolation(
+                "production",
+                rule,
+                fd -> {
+                    removeElements(
+                            (ArrayNode) fd.path("spec").path("job").path("args"),
+                            arg -> arg.asText().startsWith("--set=checkpoint.interval"));
+                    return fd;
+                },
+                "the job checkpoints every "
+                        + Rules.defaultCheckpointInterval()
+                        + ", flinkConfiguration says execution.checkpointing.interval 1 min");
+        assertSingleViolation(
+                "local",
+                rule,
+                fd -> conf(fd).put(Rules.CHECKPOINT_INTERVAL_KEY, "30 s"),
+                "flinkConfiguration says execution.checkpointing.interval 30 s");
         assertThat(Rules.seconds("1 min")).isEqualTo(Rules.seconds("60 s")).isEqualTo(60);
         assertThat(Rules.seconds("500 ms")).isEqualTo(0.5);
     }
@@ -1012,114 +922,83 @@ class ManifestsTest {
     void runsJobModuleRuleFails() {
         String rule = "runs what the job module builds";
         String job = jobs().get(0);
-        assertThat(violations("local", rule, fd -> fd)).isEmpty();
-        assertThat(
-                        violations(
-                                "local",
-                                rule,
-                                fd ->
-                                        ((ObjectNode) fd.path("spec").path("job"))
-                                                .put(
-                                                        "jarURI",
-                                                        Rules.JAR_DIR
-                                                                + "tidemark-job-"
-                                                                + job
-                                                                + "-"
-                                                                + Manifests.projectVersion()
-                                                                + "-job.jar")))
-                .singleElement()
-                .asString()
-                .contains("jarURI is not " + Rules.JAR_DIR + "tidemark-job-" + job + ".jar");
-        assertThat(
-                        violations(
-                                "local",
-                                rule,
-                                fd ->
-                                        ((ObjectNode) fd.path("spec").path("job"))
-                                                .put("entryClass", "io.tidemark.jobs.Main")))
-                .singleElement()
-                .asString()
-                .contains("entryClass is not");
-        assertThat(
-                        violations(
-                                "local",
-                                rule,
-                                fd ->
-                                        ((ObjectNode) fd.path("spec").path("job"))
-                                                .put("allowNonRestoredState", true)))
-                .singleElement()
-                .asString()
-                .contains("allowNonRestoredState is not false");
+        assertNoViolations("local", rule);
+        assertSingleViolation(
+                "local",
+                rule,
+                fd ->
+                        ((ObjectNode) fd.path("spec").path("job"))
+                                .put(
+                                        "jarURI",
+                                        Rules.JAR_DIR
+                                                + "tidemark-job-"
+                                                + job
+                                                + "-"
+                                                + Manifests.projectVersion()
+                                                + "-job.jar"),
+                "jarURI is not " + Rules.JAR_DIR + "tidemark-job-" + job + ".jar");
+        assertSingleViolation(
+                "local",
+                rule,
+                fd ->
+                        ((ObjectNode) fd.path("spec").path("job"))
+                                .put("entryClass", "io.tidemark.jobs.Main"),
+                "entryClass is not");
+        assertSingleViolation(
+                "local",
+                rule,
+                fd -> ((ObjectNode) fd.path("spec").path("job")).put("allowNonRestoredState", true),
+                "allowNonRestoredState is not false");
     }
 
     @Test
     void jobConfigurationRuleFails() {
         String rule = "job config from its ConfigMap, Kafka from env";
-        assertThat(violations("production", rule, fd -> fd)).isEmpty();
+        assertNoViolations("production", rule);
         // The config file refers to a variable the pod does not set.
-        assertThat(
-                        violations(
-                                "production",
-                                rule,
-                                fd -> {
-                                    ArrayNode env = (ArrayNode) mainContainer(fd).path("env");
-                                    for (int i = env.size() - 1; i >= 0; i--) {
-                                        if ("KAFKA_BOOTSTRAP_SERVERS"
-                                                .equals(text(env.get(i), "name"))) {
-                                            env.remove(i);
-                                        }
-                                    }
-                                    return fd;
-                                }))
-                .singleElement()
-                .asString()
-                .contains(
-                        "kafka.bootstrap.servers uses KAFKA_BOOTSTRAP_SERVERS, which the container does not set");
+        assertSingleViolation(
+                "production",
+                rule,
+                fd -> {
+                    removeElements(
+                            (ArrayNode) mainContainer(fd).path("env"),
+                            env -> "KAFKA_BOOTSTRAP_SERVERS".equals(text(env, "name")));
+                    return fd;
+                },
+                "kafka.bootstrap.servers uses KAFKA_BOOTSTRAP_SERVERS, which the container does not set");
         // The JAAS config from a ConfigMap: not a Secret.
-        assertThat(
-                        violations(
-                                "production",
-                                rule,
-                                fd -> {
-                                    ObjectNode valueFrom =
-                                            (ObjectNode) env(fd, "KAFKA_JAAS").path("valueFrom");
-                                    valueFrom.set(
-                                            "configMapKeyRef", valueFrom.remove("secretKeyRef"));
-                                    return fd;
-                                }))
-                .singleElement()
-                .asString()
-                .contains(
-                        "kafka.sasl.jaas.config uses KAFKA_JAAS, which is not from a secretKeyRef");
+        assertSingleViolation(
+                "production",
+                rule,
+                fd -> {
+                    ObjectNode valueFrom = (ObjectNode) env(fd, "KAFKA_JAAS").path("valueFrom");
+                    valueFrom.set("configMapKeyRef", valueFrom.remove("secretKeyRef"));
+                    return fd;
+                },
+                "kafka.sasl.jaas.config uses KAFKA_JAAS, which is not from a secretKeyRef");
         // A key of the Kafka ConfigMap that the environment does not have.
-        assertThat(
-                        violations(
-                                "local",
-                                rule,
-                                fd -> {
-                                    ((ObjectNode)
-                                                    env(fd, "KAFKA_SASL_MECHANISM")
-                                                            .path("valueFrom")
-                                                            .path("configMapKeyRef"))
-                                            .put("key", "sasl.mechanisms");
-                                    return fd;
-                                }))
-                .singleElement()
-                .asString()
-                .contains("key sasl.mechanisms, which nothing creates");
+        assertSingleViolation(
+                "local",
+                rule,
+                fd -> {
+                    ((ObjectNode)
+                                    env(fd, "KAFKA_SASL_MECHANISM")
+                                            .path("valueFrom")
+                                            .path("configMapKeyRef"))
+                            .put("key", "sasl.mechanisms");
+                    return fd;
+                },
+                "key sasl.mechanisms, which nothing creates");
         // --config pointing elsewhere than the ConfigMap's mount.
-        assertThat(
-                        violations(
-                                "local",
-                                rule,
-                                fd -> {
-                                    ((ArrayNode) fd.path("spec").path("job").path("args"))
-                                            .set(1, "/opt/flink/conf/" + jobs().get(0) + ".yaml");
-                                    return fd;
-                                }))
-                .singleElement()
-                .asString()
-                .contains("is no ConfigMap of this rendering");
+        assertSingleViolation(
+                "local",
+                rule,
+                fd -> {
+                    ((ArrayNode) fd.path("spec").path("job").path("args"))
+                            .set(1, "/opt/flink/conf/" + jobs().get(0) + ".yaml");
+                    return fd;
+                },
+                "is no ConfigMap of this rendering");
     }
 
     // ---------------------------------------------------------------------------------------
@@ -1177,10 +1056,7 @@ class ManifestsTest {
                                         .contains(
                                                 "a credential literal at .data.sasl.jaas.config"));
         assertThat(Rules.noPlainSecrets(production)).isEmpty();
-        assertThat(Rules.image(local))
-                .singleElement()
-                .asString()
-                .contains("tidemark-" + job + ": image tag 0.0.1");
+        assertSingleViolation(Rules.image(local), "tidemark-" + job + ": image tag 0.0.1");
         assertThat(Rules.image(production)).hasSize(1);
         assertThat(Rules.prometheus(production))
                 .hasSize(2 * jobs().size())
