@@ -77,9 +77,9 @@ public final class InputDeserializer<T extends SpecificRecordBase>
         if (skew != null) {
             return bad(in, ReasonCode.EVENT_TIME_SKEW, skew);
         }
-        String invalid = spec.invalidFieldMessage(payload);
-        if (invalid != null) {
-            return bad(in, ReasonCode.INVALID_FIELD, invalid);
+        Rejection rejection = spec.rejection(payload);
+        if (rejection != null) {
+            return bad(in, rejection.reason(), rejection.message());
         }
         in.kind = RecordKind.DATA;
         in.payload = payload;

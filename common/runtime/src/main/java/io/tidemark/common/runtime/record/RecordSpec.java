@@ -23,4 +23,15 @@ public interface RecordSpec<T extends SpecificRecordBase> extends Serializable {
     default String invalidFieldMessage(T record) {
         return null;
     }
+
+    /**
+     * All of the job's checks: null when the record is valid, otherwise the reason and message of
+     * its DLQ envelope. By default {@link #invalidFieldMessage} as {@code INVALID_FIELD}; a spec
+     * that rejects for other reasons (e.g. {@code AMOUNT_OVERFLOW}) overrides this. Must depend on
+     * the record alone, so the same record is judged the same way in every run.
+     */
+    default Rejection rejection(T record) {
+        String invalid = invalidFieldMessage(record);
+        return invalid == null ? null : Rejection.invalidField(invalid);
+    }
 }

@@ -158,6 +158,51 @@ class InputDeserializerTest {
     }
 
     @Test
+    void specRejectionKeepsItsOwnReasonCode() {
+        RecordSpec<Click> amounts =
+                new RecordSpec<>() {
+                    @Override
+                    public Class<Click> type() {
+                        return Click.class;
+                    }
+
+                    @Override
+                    public Long eventTime(Click click) {
+                        return click.getEventTime().toEpochMilli();
+                    }
+
+                    @Override
+                    public Rejection rejection(Click click) {
+                        return click.getEventId().startsWith("big")
+                                ? new Rejection(ReasonCode.AMOUNT_OVERFLOW, "too big")
+                                : null;
+                    }
+                };
+        InputDeserializer<Click> strict =
+                new InputDeserializer<>(amounts, ValidationSettings.defaults());
+        ConsumerRecord<byte[], byte[]> big =
+                new ConsumerRecord<>("clicks", 0, 3L, KEY, encode(TestClicks.click("big-1", T0)));
+
+        InputRecord<Click> r = strict.classify(big);
+
+        assertThat(r.kind).isEqualTo(RecordKind.BAD);
+        assertThat(r.reason).isEqualTo(ReasonCode.AMOUNT_OVERFLOW);
+        assertThat(r.message).isEqualTo("too big");
+        assertThat(ErrorEnvelopes.ofBad(r, "job").getReasonCode())
+                .isEqualTo(ReasonCode.AMOUNT_OVERFLOW);
+        assertThat(
+                        strict.classify(
+                                        new ConsumerRecord<>(
+                                                "clicks",
+                                                0,
+                                                4L,
+                                                KEY,
+                                                encode(TestClicks.click("c-1", T0))))
+                                .kind)
+                .isEqualTo(RecordKind.DATA);
+    }
+
+    @Test
     void heartbeatNeedsNoKeyAndCarriesItsEventTime() {
         byte[] heartbeat =
                 SingleObjectCodec.of(Heartbeat.class)
