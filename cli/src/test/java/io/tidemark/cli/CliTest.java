@@ -162,6 +162,28 @@ class CliTest {
     }
 
     @Test
+    void loadDlqTopicNeedsSkipBad(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("clicks.jsonl");
+        Files.writeString(file, "");
+
+        assertThat(
+                        run(
+                                "load",
+                                "--bootstrap",
+                                "localhost:1",
+                                "--topic",
+                                "t",
+                                "--type",
+                                "Click",
+                                "--file",
+                                file.toString(),
+                                "--dlq-topic",
+                                "t-rejects"))
+                .isEqualTo(2);
+        assertThat(err.toString()).contains("--dlq-topic applies with --skip-bad only");
+    }
+
+    @Test
     void runtimeErrorsPrintAMessageWithoutStackTraceUnlessVerbose(@TempDir Path dir)
             throws IOException {
         Path notADirectory = dir.resolve("file");

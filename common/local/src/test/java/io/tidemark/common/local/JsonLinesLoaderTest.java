@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.tidemark.common.schemas.AvroJson;
 import io.tidemark.common.schemas.Click;
 import io.tidemark.common.schemas.ClickType;
+import io.tidemark.common.schemas.ErrorEnvelope;
 import io.tidemark.common.schemas.Heartbeat;
+import io.tidemark.common.schemas.ReasonCode;
 import io.tidemark.common.schemas.SingleObjectCodec;
 import io.tidemark.common.schemas.TidemarkSchemas;
 import java.nio.charset.StandardCharsets;
@@ -96,14 +98,95 @@ class JsonLinesLoaderTest {
     }
 
     @Test
-    void missingTimestampFailsNamingTheLineAndTheFix() {
+    void lineWithoutAnyTimeTakesTheTimestampOfTheNearestLineAboveWithOne() {
         String noTime =
-                "{\"eventId\":\"e1\",\"userId\":\"u\",\"eventTime\":null,\"type\":\"PAGE_VIEW\"}";
+                "{\"eventId\":\"e2\",\"userId\":\"u\",\"eventTime\":null,\"type\":\"PAGE_VIEW\"}";
 
-        assertThatThrownBy(() -> toRecords(1, String.format(CLICK, "a"), "", noTime))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageStartingWith("test.jsonl:3: ")
-                .hasMessageContaining("_timestamp");
+        List<ProducerRecord<byte[], byte[]>> records =
+                toRecords(
+                        1,
+                        String.format(CLICK, "a"),
+                        "",
+                        "{\"_raw\":\"garbage\",\"_key\":\"u\"}",
+                        noTime,
+                        "{\"_rawBase64\":\"AAEC\",\"_timestamp\":42}",
+                        "{\"_raw\":\"after\"}");
+
+        long tenOClock = Instant.parse("2026-11-01T10:00:00Z").toEpochMilli();
+        assertThat(records)
+                .extracting(ProducerRecord::timestamp)
+                .containsExactly(tenOClock, tenOClock, tenOClock, 42L, 42L);
+        assertThat(records.get(1).value()).isEqualTo("garbage".getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void leadingLinesWithoutTimeTakeTheFirstTimeBelowAndAFileWithoutTimesGetsZero() {
+        assertThat(toRecords(1, "{\"_raw\":\"x\"}", "{\"_raw\":\"y\",\"_timestamp\":7}"))
+                .extracting(ProducerRecord::timestamp)
+                .containsExactly(7L, 7L);
+        assertThat(toRecords(1, "{\"_raw\":\"x\"}", "{\"_raw\":\"y\"}"))
+                .extracting(ProducerRecord::timestamp)
+                .containsExactly(0L, 0L);
+    }
+
+    @Test
+    void nullInANonNullFieldIsABadLineWithItsLocationReasonAndBytes() {
+        String nullUser = String.format(CLICK, "a").replace("\"a\"", "null");
+        String notJson = "{\"eventId\":";
+
+        JsonLinesLoader.Parsed parsed =
+                JsonLinesLoader.parse(
+                        List.of(String.format(CLICK, "a"), nullUser, "", notJson),
+                        "test.jsonl",
+                        "clicks",
+                        "Click",
+                        2);
+
+        assertThat(parsed.records()).hasSize(1);
+        assertThat(parsed.badLines()).hasSize(2);
+        BadLine nullLine = parsed.badLines().get(0);
+        assertThat(nullLine.message())
+                .isEqualTo(
+                        "test.jsonl:2: not a valid Click: $.userId: expected a string but got null");
+        assertThat(nullLine.reason()).isEqualTo(ReasonCode.INVALID_FIELD);
+        assertThat(nullLine.timestamp())
+                .isEqualTo(Instant.parse("2026-11-01T10:00:00Z").toEpochMilli());
+        assertThat(nullLine.eventTime()).isEqualTo(nullLine.timestamp());
+        BadLine notJsonLine = parsed.badLines().get(1);
+        assertThat(notJsonLine.location()).isEqualTo("test.jsonl:4");
+        assertThat(notJsonLine.reason()).isEqualTo(ReasonCode.DESERIALIZATION_FAILED);
+        assertThat(notJsonLine.message()).startsWith("test.jsonl:4: not valid JSON");
+
+        ErrorEnvelope envelope = nullLine.envelope("clicks");
+        assertThat(envelope.getValue().array())
+                .isEqualTo(nullUser.getBytes(StandardCharsets.UTF_8));
+        assertThat(envelope.getKey()).isNull();
+        assertThat(envelope.getTopic()).isEqualTo("clicks");
+        assertThat(envelope.getPartition()).isEqualTo(-1);
+        assertThat(envelope.getOffset()).isEqualTo(-1L);
+        assertThat(envelope.getReasonCode()).isEqualTo(ReasonCode.INVALID_FIELD);
+        assertThat(envelope.getJob()).isEqualTo("load");
+        assertThat(envelope.getMessage()).isEqualTo(nullLine.message());
+
+        assertThatThrownBy(() -> toRecords(2, String.format(CLICK, "a"), nullUser, "", notJson))
+                .hasMessage(nullLine.message());
+    }
+
+    @Test
+    void badLinesExceptionNamesEveryBadLine() {
+        List<BadLine> bad =
+                JsonLinesLoader.parse(
+                                List.of("x", String.format(CLICK, "a"), "y"),
+                                "f.jsonl",
+                                "clicks",
+                                "Click",
+                                1)
+                        .badLines();
+
+        assertThat(new JsonLinesLoader.BadLinesException(bad))
+                .hasMessageStartingWith("f.jsonl:1: not valid JSON")
+                .hasMessageContaining("\nf.jsonl:3: not valid JSON")
+                .hasMessageEndingWith("\n2 bad lines");
     }
 
     @Test
