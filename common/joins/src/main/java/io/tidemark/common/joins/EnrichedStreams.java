@@ -10,7 +10,8 @@ import org.apache.flink.streaming.api.datastream.DataStream;
  * @param orders enriched orders, timestamped with the order's event time, each emitted once all
  *     inputs' watermarks have passed it
  * @param late late records of all three inputs, as envelopes
- * @param dlq bad records of all three inputs, as envelopes
+ * @param dlq bad records of all three inputs, and orders whose lines did not all arrive by the
+ *     assembly timeout ({@code INCOMPLETE_ORDER}), as envelopes
  */
 public record EnrichedStreams(
         DataStream<EnrichedOrder> orders,

@@ -32,9 +32,13 @@ public record EnrichmentInputs(String orders, String products, String customers)
                     .withDescription(
                             "Customer change events (Debezium envelope), keyed by customerId.");
 
-    /** The stage's options, accepted by every job that uses it. */
+    /**
+     * The stage's options, accepted by every job that uses it: its topics and {@link
+     * EnrichmentStage#ASSEMBLY_TIMEOUT}.
+     */
     public static List<ConfigOption<?>> options() {
-        return List.of(ORDERS_TOPIC, PRODUCTS_TOPIC, CUSTOMERS_TOPIC);
+        return List.of(
+                ORDERS_TOPIC, PRODUCTS_TOPIC, CUSTOMERS_TOPIC, EnrichmentStage.ASSEMBLY_TIMEOUT);
     }
 
     public static EnrichmentInputs defaults() {

@@ -7,6 +7,7 @@ import io.tidemark.common.joins.functions.JoinProduct;
 import io.tidemark.common.joins.functions.LineTask;
 import io.tidemark.common.joins.functions.OrderSpec;
 import io.tidemark.common.joins.functions.ProductChangeSpec;
+import io.tidemark.common.runtime.config.InvalidConfigException;
 import io.tidemark.common.runtime.config.TidemarkConfig;
 import io.tidemark.common.runtime.ingest.IngestStage;
 import io.tidemark.common.runtime.ingest.Ingested;
@@ -14,13 +15,19 @@ import io.tidemark.common.runtime.ingest.InputTap;
 import io.tidemark.common.runtime.kafka.KafkaInputs;
 import io.tidemark.common.schemas.CustomerChange;
 import io.tidemark.common.schemas.EnrichedOrder;
+import io.tidemark.common.schemas.ErrorEnvelope;
 import io.tidemark.common.schemas.Order;
 import io.tidemark.common.schemas.ProductChange;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
@@ -53,6 +60,34 @@ public final class EnrichmentStage {
     public static final String CUSTOMERS = "customers";
 
     /**
+     * How long past an order's event time (in event time) the assembly waits for its lines before
+     * it dead-letters the order as {@code INCOMPLETE_ORDER} and clears its state. Lines normally
+     * all arrive before the watermark passes the order's time, so this only bounds broken orders.
+     */
+    public static final ConfigOption<Duration> ASSEMBLY_TIMEOUT =
+            ConfigOptions.key("enrichment.assembly-timeout")
+                    .durationType()
+                    .defaultValue(Duration.ofHours(1))
+                    .withDescription(
+                            "Event time past an order's event time after which an order whose"
+                                    + " lines did not all arrive goes to the DLQ"
+                                    + " (INCOMPLETE_ORDER) and its state is cleared.");
+
+    /** The assembly timeout of a configuration, validated (zero or positive). */
+    public static Duration assemblyTimeout(Configuration conf) {
+        Duration timeout = conf.get(ASSEMBLY_TIMEOUT);
+        if (timeout.isNegative()) {
+            throw new InvalidConfigException(
+                    "Invalid value '"
+                            + timeout
+                            + "' for configuration key '"
+                            + ASSEMBLY_TIMEOUT.key()
+                            + "': expected a duration >= 0 such as 1 h");
+        }
+        return timeout;
+    }
+
+    /**
      * Every uid the stage adds to job {@code job}: the ingest stage of each input, then the two
      * joins and the assembly (the stateful ones).
      */
@@ -67,13 +102,24 @@ public final class EnrichmentStage {
         return List.copyOf(uids);
     }
 
+    /** The stage with the default assembly timeout. */
+    public static EnrichedStreams apply(
+            StreamExecutionEnvironment env,
+            TidemarkConfig common,
+            EnrichmentInputs topics,
+            InputTap tap) {
+        return apply(env, common, topics, ASSEMBLY_TIMEOUT.defaultValue(), tap);
+    }
+
     /**
+     * @param assemblyTimeout see {@link #ASSEMBLY_TIMEOUT}
      * @param tap what a test inserts after each source; {@link InputTap#NONE} in production
      */
     public static EnrichedStreams apply(
             StreamExecutionEnvironment env,
             TidemarkConfig common,
             EnrichmentInputs topics,
+            Duration assemblyTimeout,
             InputTap tap) {
         String job = common.uidPrefix();
         Ingested<Order> orders =
@@ -113,16 +159,19 @@ public final class EnrichmentStage {
                         .uid(job + "." + JOIN_PRODUCT)
                         .name("join product version at order time");
 
-        DataStream<EnrichedOrder> enriched =
+        SingleOutputStreamOperator<EnrichedOrder> enriched =
                 withProduct
                         .keyBy(task -> task.ref, Types.STRING)
-                        .process(new AssembleOrder(), new AvroTypeInfo<>(EnrichedOrder.class))
+                        .process(
+                                new AssembleOrder(common.jobName(), assemblyTimeout.toMillis()),
+                                new AvroTypeInfo<>(EnrichedOrder.class))
                         .uid(job + "." + ASSEMBLE)
                         .name("assemble enriched order");
+        DataStream<ErrorEnvelope> incomplete = enriched.getSideOutput(AssembleOrder.INCOMPLETE);
 
         return new EnrichedStreams(
                 enriched,
                 orders.late().union(products.late(), customers.late()),
-                orders.dlq().union(products.dlq(), customers.dlq()));
+                orders.dlq().union(products.dlq(), customers.dlq(), incomplete));
     }
 }

@@ -1,8 +1,10 @@
 package io.tidemark.jobs.enrichment;
 
 import io.tidemark.common.joins.EnrichmentInputs;
+import io.tidemark.common.joins.EnrichmentStage;
 import io.tidemark.common.runtime.config.TidemarkConfig;
 import java.io.Serializable;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.configuration.ConfigOption;
@@ -30,10 +32,12 @@ public final class EnrichmentConfig implements Serializable {
     private final TidemarkConfig common;
     private final EnrichmentInputs inputs;
     private final String outputTopic;
+    private final Duration assemblyTimeout;
 
     private EnrichmentConfig(Configuration conf) {
         this.common = TidemarkConfig.from(conf, EnrichmentUids.JOB);
         this.inputs = EnrichmentInputs.from(conf);
+        this.assemblyTimeout = EnrichmentStage.assemblyTimeout(conf);
         this.outputTopic = conf.get(OUTPUT_TOPIC);
     }
 
@@ -53,6 +57,11 @@ public final class EnrichmentConfig implements Serializable {
         return outputTopic;
     }
 
+    /** See {@link EnrichmentStage#ASSEMBLY_TIMEOUT}. */
+    public Duration assemblyTimeout() {
+        return assemblyTimeout;
+    }
+
     @Override
     public String toString() {
         return "EnrichmentConfig{"
@@ -61,6 +70,8 @@ public final class EnrichmentConfig implements Serializable {
                 + inputs
                 + ", output="
                 + outputTopic
+                + ", assemblyTimeout="
+                + assemblyTimeout
                 + '}';
     }
 }

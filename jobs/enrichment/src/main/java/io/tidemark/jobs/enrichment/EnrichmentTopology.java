@@ -37,7 +37,8 @@ public final class EnrichmentTopology {
                 KafkaOutputs.envelopes(EnrichmentUids.SINK_DLQ, common.dlqTopic(), common);
         SinkPreflight.check(common, List.of(output, late, dlq));
 
-        EnrichedStreams streams = EnrichmentStage.apply(env, common, config.inputs(), tap);
+        EnrichedStreams streams =
+                EnrichmentStage.apply(env, common, config.inputs(), config.assemblyTimeout(), tap);
         output.attach(streams.orders(), common.uidPrefix());
         late.attach(streams.late(), common.uidPrefix());
         dlq.attach(streams.dlq(), common.uidPrefix());

@@ -1,6 +1,7 @@
 package io.tidemark.jobs.revenue;
 
 import io.tidemark.common.joins.EnrichmentInputs;
+import io.tidemark.common.joins.EnrichmentStage;
 import io.tidemark.common.runtime.config.InvalidConfigException;
 import io.tidemark.common.runtime.config.TidemarkConfig;
 import java.io.Serializable;
@@ -54,10 +55,12 @@ public final class RevenueConfig implements Serializable {
     private final Duration rollup;
     private final String windowTopic;
     private final String rollupTopic;
+    private final Duration assemblyTimeout;
 
     private RevenueConfig(Configuration conf) {
         this.common = TidemarkConfig.from(conf, RevenueUids.JOB);
         this.inputs = EnrichmentInputs.from(conf);
+        this.assemblyTimeout = EnrichmentStage.assemblyTimeout(conf);
         this.window = conf.get(WINDOW);
         this.rollup = conf.get(ROLLUP);
         this.windowTopic = conf.get(WINDOW_TOPIC);
@@ -108,6 +111,11 @@ public final class RevenueConfig implements Serializable {
         return rollupTopic;
     }
 
+    /** See {@link EnrichmentStage#ASSEMBLY_TIMEOUT}. */
+    public Duration assemblyTimeout() {
+        return assemblyTimeout;
+    }
+
     @Override
     public String toString() {
         return "RevenueConfig{"
@@ -118,6 +126,8 @@ public final class RevenueConfig implements Serializable {
                 + window
                 + ", rollup="
                 + rollup
+                + ", assemblyTimeout="
+                + assemblyTimeout
                 + '}';
     }
 }

@@ -62,7 +62,8 @@ public final class RevenueTopology {
                 KafkaOutputs.envelopes(RevenueUids.SINK_DLQ, common.dlqTopic(), common);
         SinkPreflight.check(common, List.of(windowSink, rollupSink, late, dlq));
 
-        EnrichedStreams enriched = EnrichmentStage.apply(env, common, config.inputs(), tap);
+        EnrichedStreams enriched =
+                EnrichmentStage.apply(env, common, config.inputs(), config.assemblyTimeout(), tap);
         SingleOutputStreamOperator<RevenueAggregate> windows =
                 windows(enriched.orders(), config.window());
         windowSink.attach(windows, common.uidPrefix());

@@ -35,7 +35,8 @@ class RevenueScenariosITCase extends ScenarioSuite {
                     "product-changes-category-mid-hour",
                     "unknown-product",
                     "late-order-beyond-bound",
-                    "empty-minute");
+                    "empty-minute",
+                    "amount-overflow");
 
     static final List<String> INPUTS = List.of("orders", "products", "customers");
 

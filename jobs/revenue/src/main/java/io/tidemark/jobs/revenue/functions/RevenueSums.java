@@ -2,7 +2,10 @@ package io.tidemark.jobs.revenue.functions;
 
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 
-/** The constant-size state of one window: its group and three exact sums. */
+/**
+ * The constant-size state of one window: its group and three exact sums, which saturate at {@link
+ * Long#MAX_VALUE} rather than throw ({@link Amounts}).
+ */
 public class RevenueSums extends GroupTotals {
 
     public RevenueSums() {}
@@ -20,9 +23,10 @@ public class RevenueSums extends GroupTotals {
             this.region = region;
             this.currency = currency;
         }
-        this.orders = Math.addExact(this.orders, orders);
-        this.units = Math.addExact(this.units, units);
-        this.revenueMinor = Math.addExact(this.revenueMinor, revenueMinor);
+        // Saturating, never throwing: an exception here would be a restart loop (see Amounts).
+        this.orders = Amounts.plus(this.orders, orders);
+        this.units = Amounts.plus(this.units, units);
+        this.revenueMinor = Amounts.plus(this.revenueMinor, revenueMinor);
         return this;
     }
 

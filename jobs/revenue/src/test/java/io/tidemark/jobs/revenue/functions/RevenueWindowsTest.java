@@ -135,6 +135,26 @@ class RevenueWindowsTest {
     }
 
     @Test
+    void aWindowSumThatWouldOverflowSaturatesInsteadOfFailingTheJob() throws Exception {
+        // Two orders that each fit in a long but not together: with Math.addExact the window
+        // threw, the job restarted from its checkpoint and threw again on the same records.
+        push("books", 1_000, 1, Long.MAX_VALUE / 2 + 1);
+        push("books", 2_000, 1, Long.MAX_VALUE / 2 + 1);
+        push("books", 3_000, 1, 100);
+        harness.processWatermark(new Watermark(T0 + MINUTE));
+
+        assertThat(results())
+                .singleElement()
+                .satisfies(
+                        a -> {
+                            assertThat(a.getRevenueMinor()).isEqualTo(Amounts.SATURATED);
+                            assertThat(a.getOrders()).isEqualTo(3L);
+                            assertThat(a.getUnits()).isEqualTo(3L);
+                        });
+        assertThat(harness.numKeyedStateEntries()).isZero();
+    }
+
+    @Test
     void groupsWhoseNamesContainTheKeySeparatorDoNotCollide() throws Exception {
         Contribution a = new Contribution();
         a.category = "a|b";

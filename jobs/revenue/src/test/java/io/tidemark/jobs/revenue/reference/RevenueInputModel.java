@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.tidemark.common.schemas.AvroJson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -79,7 +80,10 @@ public final class RevenueInputModel {
         return new Result(lines, latePositions);
     }
 
-    /** OrderSpec's rules, written again; an invalid order goes to the DLQ, not to lateness. */
+    /**
+     * OrderSpec's rules, written again (field checks and amount bounds); an invalid order goes to
+     * the DLQ, not to lateness.
+     */
     static boolean validOrder(JsonNode o) {
         if (o.get("orderId").asText().isEmpty()
                 || o.get("customerId").asText().isEmpty()
@@ -91,6 +95,23 @@ public final class RevenueInputModel {
             if (line.get("productId").asText().isEmpty()
                     || line.get("quantity").asLong() <= 0
                     || line.get("unitPriceMinor").asLong() < 0) {
+                return false;
+            }
+        }
+        // The amount bounds (AMOUNT_OVERFLOW), in BigInteger so the model cannot overflow itself.
+        BigInteger units = BigInteger.ZERO;
+        BigInteger amount = BigInteger.ZERO;
+        for (JsonNode line : o.get("lines")) {
+            BigInteger quantity = line.get("quantity").bigIntegerValue();
+            BigInteger price = line.get("unitPriceMinor").bigIntegerValue();
+            BigInteger lineAmount = quantity.multiply(price);
+            units = units.add(quantity);
+            amount = amount.add(lineAmount);
+            if (quantity.compareTo(BigInteger.TEN.pow(6)) > 0
+                    || price.compareTo(BigInteger.TEN.pow(12)) > 0
+                    || lineAmount.compareTo(BigInteger.TEN.pow(12)) > 0
+                    || units.compareTo(BigInteger.TEN.pow(9)) > 0
+                    || amount.compareTo(BigInteger.TEN.pow(12)) > 0) {
                 return false;
             }
         }
