@@ -1,12 +1,10 @@
 package io.tidemark.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.tidemark.common.local.EmbeddedKafka;
 import io.tidemark.common.local.replay.Replay;
 import io.tidemark.common.local.replay.ReplayOptions;
 import io.tidemark.common.local.replay.ReplayResult;
 import io.tidemark.common.runtime.job.TidemarkJob;
-import io.tidemark.common.schemas.AvroJson;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -92,7 +90,7 @@ final class DemoCommand implements Callable<Integer> {
             }
             if (showcase != null) {
                 out.printf("%nResults of %s:%n", showcaseName);
-                showcase.outputs().forEach((role, lines) -> printResults(out, lines));
+                ResultTables.print(out, showcase, MAX_ROWS);
             }
             out.printf("Outputs: %s/%n", output.resolve(job.name()).toAbsolutePath().normalize());
         }
@@ -141,36 +139,6 @@ final class DemoCommand implements Callable<Integer> {
             checked.add(expected.getFileName().toString());
         }
         return checked.isEmpty() ? "(no expected file)" : "matches " + String.join(", ", checked);
-    }
-
-    private static void printResults(PrintWriter out, List<String> lines) {
-        int rows = 0;
-        for (String line : lines) {
-            if (rows++ == MAX_ROWS) {
-                out.printf("  ... and %d more%n", lines.size() - MAX_ROWS);
-                break;
-            }
-            out.println("  " + describe(line));
-        }
-    }
-
-    /** A session as one short row; other results as their canonical JSON. */
-    private static String describe(String line) {
-        try {
-            JsonNode node = AvroJson.MAPPER.readTree(line);
-            if (node.has("sessionId")) {
-                return String.format(
-                        "%-36s %3d events %6.1f min  products %-20s %s",
-                        node.get("sessionId").asText(),
-                        node.get("events").asLong(),
-                        node.get("durationMs").asLong() / 60_000.0,
-                        node.get("products"),
-                        node.get("converted").asBoolean() ? "converted" : "");
-            }
-            return line;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     private Path sampleData() {

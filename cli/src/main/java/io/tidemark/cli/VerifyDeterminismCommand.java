@@ -1,11 +1,13 @@
 package io.tidemark.cli;
 
+import io.tidemark.common.local.JsonLinesLoader;
 import io.tidemark.common.local.replay.DeterminismSuite;
 import io.tidemark.common.runtime.job.TidemarkJob;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -30,14 +32,21 @@ import picocli.CommandLine.Spec;
         })
 final class VerifyDeterminismCommand implements Callable<Integer> {
 
+    /** Partitions of each input topic when the input sets no {@code _partition}. */
+    static final int DEFAULT_PARTITIONS = 2;
+
     @Spec CommandSpec spec;
 
     @Mixin JobParameter job;
 
     @Mixin InputOption input;
 
-    @Option(names = "--partitions", defaultValue = "2", description = "Default: ${DEFAULT-VALUE}.")
-    int partitions;
+    @Option(
+            names = "--partitions",
+            description =
+                    "Partitions of each input topic (default: the largest _partition in the input"
+                            + " plus one; 2 when no line sets _partition).")
+    Integer partitions;
 
     @Option(
             names = "--failures",
@@ -53,10 +62,38 @@ final class VerifyDeterminismCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         TidemarkJob tidemarkJob = job.job();
         Map<String, List<String>> inputs = input.read(tidemarkJob);
-        CliOptions.atLeast(spec, "--partitions", partitions, 1);
         CliOptions.atLeast(spec, "--failures", failures, 0);
+        int needed =
+                inputs.values().stream()
+                        .map(JsonLinesLoader::partitionsNeeded)
+                        .filter(OptionalInt::isPresent)
+                        .mapToInt(OptionalInt::getAsInt)
+                        .max()
+                        .orElse(0);
+        String origin;
+        if (partitions != null) {
+            CliOptions.atLeast(spec, "--partitions", partitions, 1);
+            if (partitions < needed) {
+                throw CliOptions.invalid(
+                        spec,
+                        "--partitions "
+                                + partitions
+                                + " is too few: the input sets _partition up to "
+                                + (needed - 1));
+            }
+            origin = "--partitions";
+        } else if (needed > 0) {
+            partitions = needed;
+            origin = "from the input's _partition values";
+        } else {
+            partitions = DEFAULT_PARTITIONS;
+            origin = "the default; no line sets _partition";
+        }
         PrintWriter out = spec.commandLine().getOut();
-        out.printf("Verifying that %s's output over %s is a pure function of it...%n", job, input);
+        out.printf(
+                "Verifying that %s's output over %s (%d partitions, %s) is a pure function of"
+                        + " it...%n",
+                job, input, partitions, origin);
         out.flush();
         List<DeterminismSuite.Outcome> outcomes =
                 DeterminismSuite.run(

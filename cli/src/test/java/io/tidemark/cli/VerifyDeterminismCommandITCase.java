@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import picocli.CommandLine;
@@ -37,6 +40,52 @@ class VerifyDeterminismCommandITCase {
                 .contains("parallelism 1", "parallelism 4", "BATCH", "reverse order")
                 .contains("savepoint mid-stream, restored at p=4")
                 .contains("10 failures injected after checkpoints")
+                .doesNotContain("DIFFERS")
+                .contains("Identical committed output, late and DLQ records in every run.");
+    }
+
+    /**
+     * Without {@code --partitions} the input topics get as many partitions as the input's {@code
+     * _partition} values need: a three-partition input used to fail at once with "_partition: 2 is
+     * not a partition of the topic (it has 2)".
+     */
+    @Test
+    void partitionsDefaultToWhatTheInputSets(@TempDir Path dir) {
+        Path input = dir.resolve("clicks.jsonl");
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        assertThat(
+                        CliRun.execute(
+                                out,
+                                err,
+                                "generate",
+                                "clicks",
+                                "--seed",
+                                "3",
+                                "--events",
+                                "60",
+                                "--users",
+                                "6",
+                                "--partitions",
+                                "3",
+                                "-o",
+                                input.toString()))
+                .isZero();
+
+        int code =
+                CliRun.execute(
+                        out,
+                        err,
+                        "verify-determinism",
+                        "sessionization",
+                        "--input",
+                        input.toString(),
+                        "--failures",
+                        "0");
+
+        assertThat(code).as(out + "\n" + err).isZero();
+        assertThat(out.toString())
+                .contains("(3 partitions, from the input's _partition values)")
                 .doesNotContain("DIFFERS")
                 .contains("Identical committed output, late and DLQ records in every run.");
     }

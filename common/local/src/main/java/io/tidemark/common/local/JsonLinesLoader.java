@@ -18,6 +18,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Properties;
 import java.util.Set;
 import java.util.SortedMap;
@@ -254,6 +255,30 @@ public final class JsonLinesLoader {
             }
         }
         return new Parsed(List.copyOf(records), List.copyOf(bad));
+    }
+
+    /**
+     * The partitions the lines need: the largest {@code _partition} they set, plus one; empty when
+     * no line sets one (lines that are not JSON objects, or set no valid number, are ignored).
+     */
+    public static OptionalInt partitionsNeeded(List<String> lines) {
+        int max = -1;
+        for (String line : lines) {
+            if (line.isBlank() || !line.contains(PARTITION)) {
+                continue;
+            }
+            try {
+                JsonNode partition = parseObject(line).get(PARTITION);
+                if (partition != null
+                        && partition.isIntegralNumber()
+                        && partition.canConvertToInt()) {
+                    max = Math.max(max, partition.intValue());
+                }
+            } catch (IllegalArgumentException e) {
+                // a bad line; the load reports it
+            }
+        }
+        return max < 0 ? OptionalInt.empty() : OptionalInt.of(max + 1);
     }
 
     /**

@@ -269,4 +269,16 @@ class JsonLinesLoaderTest {
         assertThat(AvroJson.toJson(record.value()).get("orderId").textValue()).isEqualTo("o1");
         assertThat(new String(record.key(), StandardCharsets.UTF_8)).isEqualTo("o1");
     }
+
+    @Test
+    void partitionsNeededIsTheLargestPartitionSetPlusOne() {
+        String onTwo = String.format(CLICK, "a").replace("{", "{\"_partition\":2,");
+        String onZero = String.format(CLICK, "a").replace("{", "{\"_partition\":0,");
+
+        assertThat(
+                        JsonLinesLoader.partitionsNeeded(
+                                List.of(onZero, "", onTwo, "{not json", String.format(CLICK, "b"))))
+                .hasValue(3);
+        assertThat(JsonLinesLoader.partitionsNeeded(List.of(String.format(CLICK, "b")))).isEmpty();
+    }
 }
