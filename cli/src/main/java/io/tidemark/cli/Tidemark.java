@@ -21,6 +21,7 @@ import picocli.CommandLine.Spec;
         subcommands = {
             GenerateCommand.class,
             LoadCommand.class,
+            HeartbeatCommand.class,
             ReplayCommand.class,
             BackfillCommand.class,
             VerifyDeterminismCommand.class,

@@ -1,5 +1,6 @@
 package io.tidemark.common.runtime.config;
 
+import io.tidemark.common.runtime.eventtime.WatermarkAlignment;
 import io.tidemark.common.runtime.kafka.StartPosition;
 import io.tidemark.common.runtime.kafka.StopPosition;
 import io.tidemark.common.runtime.record.ValidationSettings;
@@ -35,6 +36,7 @@ public final class TidemarkConfig implements Serializable {
     private final StateBackendKind stateBackend;
     private final Duration outOfOrderness;
     private final Duration idleness;
+    private final WatermarkAlignment alignment;
     private final ValidationSettings validation;
     private final StartPosition start;
     private final StopPosition stop;
@@ -111,6 +113,7 @@ public final class TidemarkConfig implements Serializable {
         this.stop =
                 StopPosition.parse(
                         TidemarkOptions.SOURCE_STOP.key(), conf.get(TidemarkOptions.SOURCE_STOP));
+        this.alignment = WatermarkAlignment.from(conf, uidPrefix, executionMode, stop);
         this.groupId =
                 conf.getOptional(TidemarkOptions.SOURCE_GROUP_ID).orElse("tidemark-" + jobName);
         this.deliveryGuarantee = conf.get(TidemarkOptions.SINK_DELIVERY_GUARANTEE);
@@ -213,6 +216,11 @@ public final class TidemarkConfig implements Serializable {
     /** Processing-time idleness, or null when off (the default). */
     public Duration idleness() {
         return idleness;
+    }
+
+    /** Watermark alignment of the sources, or null when off (BATCH, bounded runs, switched off). */
+    public WatermarkAlignment alignment() {
+        return alignment;
     }
 
     public ValidationSettings validation() {

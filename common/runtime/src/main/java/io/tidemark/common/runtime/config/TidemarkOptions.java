@@ -94,6 +94,44 @@ public final class TidemarkOptions {
                                     + "makes results depend on timing (records behind the "
                                     + "watermark then go to the late topic as LATE_AFTER_IDLE).");
 
+    // Watermark alignment (heartbeats and quiet partitions: docs/operations.md §7). Alignment only
+    // pauses reading a source whose watermark runs ahead; it never changes results.
+
+    public static final ConfigOption<Boolean> ALIGNMENT_ENABLED =
+            ConfigOptions.key("event-time.alignment.enabled")
+                    .booleanType()
+                    .defaultValue(true)
+                    .withDescription(
+                            "Watermark alignment of the job's sources in unbounded STREAMING runs:"
+                                    + " a source (or partition) whose watermark is more than"
+                                    + " max-drift ahead of the slowest pauses reading, which bounds"
+                                    + " the state a fast input piles up. Off in bounded runs"
+                                    + " (replays, backfills) and in BATCH. Never changes results.");
+
+    public static final ConfigOption<String> ALIGNMENT_GROUP =
+            ConfigOptions.key("event-time.alignment.group")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Watermark alignment group of the job's sources; <job> when unset.");
+
+    public static final ConfigOption<Duration> ALIGNMENT_MAX_DRIFT =
+            ConfigOptions.key("event-time.alignment.max-drift")
+                    .durationType()
+                    .defaultValue(Duration.ofHours(1))
+                    .withDescription(
+                            "How far a source's watermark may run ahead of the slowest source's"
+                                    + " in the group before it pauses. Also the most event time a"
+                                    + " catching-up job advances per update interval.");
+
+    public static final ConfigOption<Duration> ALIGNMENT_UPDATE_INTERVAL =
+            ConfigOptions.key("event-time.alignment.update-interval")
+                    .durationType()
+                    .defaultValue(Duration.ofMillis(200))
+                    .withDescription(
+                            "How often sources report their watermark and learn the group's"
+                                    + " maximum allowed one.");
+
     public static final ConfigOption<Duration> MAX_SKEW_AHEAD =
             ConfigOptions.key("validation.max-skew-ahead")
                     .durationType()
@@ -205,6 +243,10 @@ public final class TidemarkOptions {
                 STATE_BACKEND,
                 OUT_OF_ORDERNESS,
                 IDLENESS,
+                ALIGNMENT_ENABLED,
+                ALIGNMENT_GROUP,
+                ALIGNMENT_MAX_DRIFT,
+                ALIGNMENT_UPDATE_INTERVAL,
                 MAX_SKEW_AHEAD,
                 MAX_SKEW_BEHIND,
                 SOURCE_START,

@@ -26,11 +26,25 @@ public final class InputWatermarks {
      */
     public static <T> WatermarkStrategy<InputRecord<T>> forBound(
             Duration bound, Duration idleness) {
+        return forBound(bound, idleness, null);
+    }
+
+    /**
+     * @param bound the configured out-of-orderness {@code B}
+     * @param idleness processing-time idleness, or null (the default) to keep it off
+     * @param alignment watermark alignment, or null for none; it only pauses reading and never
+     *     changes results (see {@link WatermarkAlignment})
+     */
+    public static <T> WatermarkStrategy<InputRecord<T>> forBound(
+            Duration bound, Duration idleness, WatermarkAlignment alignment) {
         WatermarkStrategy<InputRecord<T>> strategy =
                 WatermarkStrategy.<InputRecord<T>>forBoundedOutOfOrderness(bound.plusMillis(1))
                         .withTimestampAssigner(
                                 (SerializableTimestampAssigner<InputRecord<T>>)
                                         (record, kafkaTimestamp) -> timestampOf(record));
+        if (alignment != null) {
+            strategy = alignment.applyTo(strategy);
+        }
         return idleness == null ? strategy : strategy.withIdleness(idleness);
     }
 

@@ -49,7 +49,9 @@ public final class KafkaInputs {
                 env.fromSource(
                                 source,
                                 InputWatermarks.forBound(
-                                        config.outOfOrderness(), config.idleness()),
+                                        config.outOfOrderness(),
+                                        config.idleness(),
+                                        config.alignment()),
                                 "read " + topic)
                         .uid(IngestStage.uid(config.uidPrefix(), "source", inputName));
         records = tap.apply(records, config.uidPrefix(), inputName);
