@@ -26,6 +26,9 @@ public final class TidemarkConfig implements Serializable {
     private final String uidPrefix;
     private final ExecutionMode executionMode;
 
+    /** Kafka's {@code transaction.timeout.ms} is an int. */
+    public static final long MAX_TRANSACTION_TIMEOUT_MS = Integer.MAX_VALUE;
+
     /** Flink's upper bound on key groups. */
     private static final int MAX_KEY_GROUPS = KeyGroupRangeAssignment.UPPER_BOUND_MAX_PARALLELISM;
 
@@ -43,6 +46,7 @@ public final class TidemarkConfig implements Serializable {
     private final String groupId;
     private final DeliveryGuarantee deliveryGuarantee;
     private final Duration transactionTimeout;
+    private final PreflightMode preflightMode;
     private final String transactionalIdPrefix;
     private final String dlqTopic;
     private final String lateTopic;
@@ -118,6 +122,21 @@ public final class TidemarkConfig implements Serializable {
                 conf.getOptional(TidemarkOptions.SOURCE_GROUP_ID).orElse("tidemark-" + jobName);
         this.deliveryGuarantee = conf.get(TidemarkOptions.SINK_DELIVERY_GUARANTEE);
         this.transactionTimeout = conf.get(TidemarkOptions.SINK_TRANSACTION_TIMEOUT);
+        if (transactionTimeout.toMillis() < 1
+                || transactionTimeout.toMillis() > MAX_TRANSACTION_TIMEOUT_MS) {
+            throw new InvalidConfigException(
+                    "Invalid value '"
+                            + org.apache.flink.util.TimeUtils.formatWithHighestUnit(
+                                    transactionTimeout)
+                            + "' for configuration key '"
+                            + TidemarkOptions.SINK_TRANSACTION_TIMEOUT.key()
+                            + "': expected a duration between 1 ms and the brokers'"
+                            + " transaction.max.timeout.ms (15 min unless raised on the brokers;"
+                            + " never more than "
+                            + MAX_TRANSACTION_TIMEOUT_MS
+                            + " ms)");
+        }
+        this.preflightMode = conf.get(TidemarkOptions.SINK_PREFLIGHT);
         this.outputSuffix = conf.get(TidemarkOptions.OUTPUT_TOPIC_SUFFIX);
         this.includeLateTopic = conf.getOptional(TidemarkOptions.INCLUDE_LATE_TOPIC).orElse(null);
         if (includeLateTopic != null && executionMode != ExecutionMode.BATCH) {
@@ -245,6 +264,11 @@ public final class TidemarkConfig implements Serializable {
 
     public Duration transactionTimeout() {
         return transactionTimeout;
+    }
+
+    /** How the sink preflight treats its broker check. */
+    public PreflightMode preflightMode() {
+        return preflightMode;
     }
 
     public String transactionalIdPrefix() {

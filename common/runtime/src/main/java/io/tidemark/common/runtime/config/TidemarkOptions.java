@@ -180,8 +180,20 @@ public final class TidemarkOptions {
                     .durationType()
                     .defaultValue(Duration.ofMinutes(15))
                     .withDescription(
-                            "transaction.timeout.ms of exactly-once sinks; must not exceed the "
-                                    + "broker's transaction.max.timeout.ms (15 min by default).");
+                            "transaction.timeout.ms of exactly-once sinks: longer than"
+                                    + " checkpoint.interval, at most the brokers'"
+                                    + " transaction.max.timeout.ms (15 min by default). An outage"
+                                    + " longer than it aborts the open transactions.");
+
+    public static final ConfigOption<PreflightMode> SINK_PREFLIGHT =
+            ConfigOptions.key("sink.preflight")
+                    .enumType(PreflightMode.class)
+                    .defaultValue(PreflightMode.TOLERANT)
+                    .withDescription(
+                            "The sink preflight's broker check (describeConfigs for the brokers'"
+                                    + " transaction.max.timeout.ms): TOLERANT warns and starts"
+                                    + " when not authorised, STRICT refuses to start, OFF skips it."
+                                    + " Runs once per submission.");
 
     public static final ConfigOption<String> SINK_TRANSACTIONAL_ID_PREFIX =
             ConfigOptions.key("sink.transactional-id-prefix")
@@ -254,6 +266,7 @@ public final class TidemarkOptions {
                 SOURCE_GROUP_ID,
                 SINK_DELIVERY_GUARANTEE,
                 SINK_TRANSACTION_TIMEOUT,
+                SINK_PREFLIGHT,
                 SINK_TRANSACTIONAL_ID_PREFIX,
                 TOPIC_DLQ,
                 TOPIC_LATE,

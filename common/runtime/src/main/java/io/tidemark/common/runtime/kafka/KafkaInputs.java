@@ -66,9 +66,12 @@ public final class KafkaInputs {
         if (config.includeLateTopic() == null) {
             return ingested;
         }
-        DataStream<InputRecord<T>> late =
+        LateReplay.Replayed<T> late =
                 LateReplay.read(env, config, topic, inputName, spec, records.getType());
-        return new Ingested<>(ingested.onTime().union(late), ingested.late(), ingested.dlq());
+        return new Ingested<>(
+                ingested.onTime().union(late.records()),
+                ingested.late(),
+                ingested.dlq().union(late.dlq()));
     }
 
     /** Builds a {@code KafkaSource<InputRecord<T>>}; fails on a missing or contradictory field. */
