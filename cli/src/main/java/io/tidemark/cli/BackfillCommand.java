@@ -165,9 +165,11 @@ final class BackfillCommand implements Callable<Integer> {
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         out.println(progressLine(ProgressReporter.snapshot(), total, started));
 
+        // Every Kafka client takes the job's kafka.* settings (SASL, TLS, …), this one too.
         CommittedReader.awaitSettled(
                 run.bootstrap,
                 written.stream().map(JobTopic::topic).toList(),
+                common.kafkaProperties(),
                 CommittedReader.DEFAULT_TIMEOUT);
         out.printf("Done in %.1f s.%n", took.toMillis() / 1000.0);
         for (JobTopic topic : written) {

@@ -3,6 +3,7 @@ package io.tidemark.cli;
 import io.tidemark.common.local.KafkaTopics;
 import io.tidemark.common.runtime.config.ConfigLoader;
 import io.tidemark.common.runtime.config.JobArgs;
+import io.tidemark.common.runtime.config.TidemarkConfig;
 import io.tidemark.common.runtime.job.JobTopic;
 import io.tidemark.common.runtime.job.TidemarkJob;
 import java.io.PrintWriter;
@@ -133,7 +134,11 @@ final class TopicsCommand implements Runnable {
             conf.putIfAbsent("kafka.bootstrap.servers", cluster.bootstrap());
             List<PlannedTopic> plan = plan(selected, conf, partitions);
             PrintWriter out = spec.commandLine().getOut();
-            Map<String, Object> props = new java.util.HashMap<>();
+            // The kafka.* settings of --set (SASL, TLS, …, ${env:…} resolved), as the jobs' own
+            // clients take them.
+            TidemarkJob first = selected.get(0);
+            java.util.Properties props =
+                    TidemarkConfig.from(configuration(first, conf), first.name()).kafkaProperties();
             props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrap());
             try (Admin admin = Admin.create(props)) {
                 out.printf("%-40s %-7s %-10s %s%n", "TOPIC", "KIND", "PARTITIONS", "SETTINGS");

@@ -91,12 +91,29 @@ public final class CommittedReader {
      */
     public static void awaitSettled(
             String bootstrapServers, Collection<String> topics, Duration timeout) {
+        awaitSettled(bootstrapServers, topics, new Properties(), timeout);
+    }
+
+    /**
+     * Like {@link #awaitSettled(String, Collection, Duration)}, with client properties such as the
+     * job's {@code kafka.*} security settings ({@code isolation.level} in them is ignored).
+     */
+    public static void awaitSettled(
+            String bootstrapServers,
+            Collection<String> topics,
+            Properties extra,
+            Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
+        Properties committedProps = new Properties();
+        if (extra != null) {
+            committedProps.putAll(extra);
+        }
+        committedProps.setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         Properties uncommitted = new Properties();
+        uncommitted.putAll(committedProps);
         uncommitted.setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
         try (KafkaConsumer<byte[], byte[]> committed =
-                        new KafkaConsumer<>(
-                                consumerProperties(bootstrapServers, new Properties()));
+                        new KafkaConsumer<>(consumerProperties(bootstrapServers, committedProps));
                 KafkaConsumer<byte[], byte[]> all =
                         new KafkaConsumer<>(consumerProperties(bootstrapServers, uncommitted))) {
             List<TopicPartition> partitions = new ArrayList<>();

@@ -38,6 +38,11 @@ import org.apache.kafka.server.common.MetadataVersion;
  * <p>Retention is off ({@code log.retention.ms=-1}) because sample data and backfills carry old
  * event times as record timestamps, which a default broker would delete right away. Topics are
  * never auto-created so that a typo in a topic name fails instead of silently reading nothing.
+ *
+ * <p>{@link #startSaslPlain} starts it with SASL/PLAIN on the client listener ({@code
+ * SASL_PLAINTEXT}): a client without credentials cannot talk to it. {@link #clientProperties()}
+ * then carries the broker's own ({@value #ADMIN_USER}) credentials, and {@link
+ * #saslPlainClientProperties} those of another user.
  */
 public final class EmbeddedKafka implements AutoCloseable {
 
@@ -46,15 +51,23 @@ public final class EmbeddedKafka implements AutoCloseable {
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
     private static final int ATTEMPTS = 3;
 
+    /** The secured broker's own user: it talks to itself with it, and is a super user. */
+    public static final String ADMIN_USER = "admin";
+
+    private static final String SASL_LISTENER = "SASL_PLAINTEXT";
+
     private final KafkaRaftServer server;
     private final Path dir;
     private final String bootstrapServers;
+    private final Properties security;
     private Admin admin;
 
-    private EmbeddedKafka(KafkaRaftServer server, Path dir, String bootstrapServers) {
+    private EmbeddedKafka(
+            KafkaRaftServer server, Path dir, String bootstrapServers, Properties security) {
         this.server = server;
         this.dir = dir;
         this.bootstrapServers = bootstrapServers;
+        this.security = security;
     }
 
     /** Starts a broker with the Tidemark defaults. */
@@ -69,10 +82,55 @@ public final class EmbeddedKafka implements AutoCloseable {
      * times.
      */
     public static EmbeddedKafka start(Map<String, String> brokerProps) {
+        return start(brokerProps, null);
+    }
+
+    /**
+     * Starts a broker whose client listener requires SASL/PLAIN ({@code SASL_PLAINTEXT}).
+     *
+     * @param users user name → password of the clients it accepts; {@value #ADMIN_USER} is added
+     *     when absent (password {@code admin-secret}) and is a super user when {@code brokerProps}
+     *     switch on an authorizer
+     * @param brokerProps broker settings on top of the defaults, e.g. {@code authorizer.class.name}
+     */
+    public static EmbeddedKafka startSaslPlain(
+            Map<String, String> users, Map<String, String> brokerProps) {
+        Map<String, String> all = new java.util.TreeMap<>(users);
+        all.putIfAbsent(ADMIN_USER, "admin-secret");
+        return start(brokerProps, all);
+    }
+
+    /**
+     * The {@code security.protocol}, {@code sasl.mechanism} and {@code sasl.jaas.config} a client
+     * of a {@link #startSaslPlain} broker needs to log in as {@code user}.
+     */
+    public static Properties saslPlainClientProperties(String user, String password) {
+        Properties props = new Properties();
+        props.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "SASL_PLAINTEXT");
+        props.put("sasl.mechanism", "PLAIN");
+        props.put("sasl.jaas.config", plainLogin(user, password, Map.of()));
+        return props;
+    }
+
+    private static String plainLogin(String user, String password, Map<String, String> accepted) {
+        StringBuilder jaas =
+                new StringBuilder(
+                        "org.apache.kafka.common.security.plain.PlainLoginModule required"
+                                + " username=\""
+                                + user
+                                + "\" password=\""
+                                + password
+                                + "\"");
+        accepted.forEach(
+                (u, p) -> jaas.append(" user_").append(u).append("=\"").append(p).append('"'));
+        return jaas.append(';').toString();
+    }
+
+    private static EmbeddedKafka start(Map<String, String> brokerProps, Map<String, String> users) {
         IllegalStateException failure = null;
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             try {
-                return startOnce(brokerProps);
+                return startOnce(brokerProps, users);
             } catch (IllegalStateException e) {
                 failure = e;
                 if (Thread.currentThread().isInterrupted()) {
@@ -83,7 +141,8 @@ public final class EmbeddedKafka implements AutoCloseable {
         throw failure;
     }
 
-    private static EmbeddedKafka startOnce(Map<String, String> brokerProps) {
+    private static EmbeddedKafka startOnce(
+            Map<String, String> brokerProps, Map<String, String> users) {
         Path dir = null;
         KafkaRaftServer server = null;
         try {
@@ -108,6 +167,30 @@ public final class EmbeddedKafka implements AutoCloseable {
             props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
             props.put("controller.listener.names", CONTROLLER_LISTENER);
             props.put("inter.broker.listener.name", "PLAINTEXT");
+            Properties security = new Properties();
+            if (users != null) {
+                String client = SASL_LISTENER + "://127.0.0.1:" + brokerPort;
+                props.put(
+                        "listeners",
+                        client + "," + CONTROLLER_LISTENER + "://127.0.0.1:" + controllerPort);
+                props.put("advertised.listeners", client);
+                props.put(
+                        "listener.security.protocol.map",
+                        SASL_LISTENER + ":SASL_PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
+                props.put("inter.broker.listener.name", SASL_LISTENER);
+                props.put("sasl.enabled.mechanisms", "PLAIN");
+                props.put("sasl.mechanism.inter.broker.protocol", "PLAIN");
+                String adminPassword = users.get(ADMIN_USER);
+                props.put(
+                        "listener.name."
+                                + SASL_LISTENER.toLowerCase(java.util.Locale.ROOT)
+                                + ".plain.sasl.jaas.config",
+                        plainLogin(ADMIN_USER, adminPassword, users));
+                // The broker reaches its controller over the plaintext controller listener, as
+                // ANONYMOUS: a super user too when an authorizer is on.
+                props.put("super.users", "User:" + ADMIN_USER + ";User:ANONYMOUS");
+                security = saslPlainClientProperties(ADMIN_USER, adminPassword);
+            }
             props.put("log.dirs", logDir);
             props.put("metadata.log.dir", logDir);
             props.putAll(defaultBrokerProps());
@@ -126,7 +209,8 @@ public final class EmbeddedKafka implements AutoCloseable {
 
             server = new KafkaRaftServer(config, Time.SYSTEM);
             server.startup();
-            EmbeddedKafka kafka = new EmbeddedKafka(server, dir, "127.0.0.1:" + brokerPort);
+            EmbeddedKafka kafka =
+                    new EmbeddedKafka(server, dir, "127.0.0.1:" + brokerPort, security);
             kafka.awaitReady();
             return kafka;
         } catch (Exception e) {
@@ -193,9 +277,13 @@ public final class EmbeddedKafka implements AutoCloseable {
         return bootstrapServers;
     }
 
-    /** Properties with just {@code bootstrap.servers}, a fresh copy each call. */
+    /**
+     * Properties with {@code bootstrap.servers} and, for a {@link #startSaslPlain} broker, the
+     * {@value #ADMIN_USER}'s SASL settings; a fresh copy each call.
+     */
     public Properties clientProperties() {
         Properties props = new Properties();
+        props.putAll(security);
         props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
         return props;
     }
