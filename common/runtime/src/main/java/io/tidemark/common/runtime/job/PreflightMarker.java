@@ -26,17 +26,20 @@ import org.slf4j.LoggerFactory;
  * Without HA nothing is recovered: a re-run {@code main} is a new submission and is checked again.
  *
  * <p>So the marker exists only with HA and a fixed job id: a small file {@code
- * <high-availability.storageDir>/tidemark-preflight/<job id>-<fingerprint>}, on the durable storage
- * HA already needs. The fingerprint covers the settings the preflight checks (bootstrap servers,
- * delivery guarantee, transaction timeout, transactional ids, execution mode, checkpoint interval,
- * preflight mode), so a last-state upgrade that keeps the job id but changes them is checked again.
- * When the marker cannot be read or written the preflight simply runs.
+ * <high-availability.storageDir>/<high-availability.cluster-id>/tidemark-preflight/<job
+ * id>-<fingerprint>}, on the durable storage HA already needs, in the directory Flink deletes with
+ * the rest of the cluster's HA data when the application ends (so a later deployment under the same
+ * cluster id, which gets the same derived job id, is checked again). The fingerprint covers the
+ * settings the preflight checks (bootstrap servers, delivery guarantee, transaction timeout,
+ * transactional ids, execution mode, checkpoint interval, preflight mode), so a last-state upgrade
+ * that keeps the job id but changes them is checked again. When the marker cannot be read or
+ * written the preflight simply runs.
  */
 public final class PreflightMarker {
 
     private static final Logger LOG = LoggerFactory.getLogger(PreflightMarker.class);
 
-    /** The directory under {@code high-availability.storageDir}. */
+    /** The directory under {@code <high-availability.storageDir>/<cluster id>}. */
     public static final String DIRECTORY = "tidemark-preflight";
 
     private final Path path;
@@ -64,10 +67,15 @@ public final class PreflightMarker {
                 || ha.equalsIgnoreCase("NONE")) {
             return Optional.empty();
         }
+        String clusterId = environment.get(HighAvailabilityOptions.HA_CLUSTER_ID);
+        Path cluster = new Path(storage.get());
+        if (clusterId != null && !clusterId.replace("/", "").isBlank()) {
+            cluster = new Path(cluster, clusterId.replaceAll("^/+", ""));
+        }
         return Optional.of(
                 new PreflightMarker(
                         new Path(
-                                new Path(storage.get(), DIRECTORY),
+                                new Path(cluster, DIRECTORY),
                                 jobId.get() + "-" + fingerprint(config))));
     }
 

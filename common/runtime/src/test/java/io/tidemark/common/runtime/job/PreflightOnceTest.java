@@ -100,7 +100,8 @@ class PreflightOnceTest {
         assertThat(job.seen).containsExactly(PreflightMode.TOLERANT, PreflightMode.OFF);
         assertThat(first).isPresent();
         assertThat(failover).map(PreflightMarker::path).isEqualTo(first.map(PreflightMarker::path));
-        assertThat(Files.list(ha.resolve(PreflightMarker.DIRECTORY))).hasSize(1);
+        // In the cluster's HA directory, which Flink deletes when the application ends.
+        assertThat(Files.list(ha.resolve("default").resolve(PreflightMarker.DIRECTORY))).hasSize(1);
     }
 
     @Test
