@@ -34,11 +34,15 @@ public record EnrichmentInputs(String orders, String products, String customers)
 
     /**
      * The stage's options, accepted by every job that uses it: its topics and {@link
-     * EnrichmentStage#ASSEMBLY_TIMEOUT}.
+     * EnrichmentStage#ASSEMBLY_TIMEOUT} and {@link EnrichmentStage#DEDUP_HORIZON}.
      */
     public static List<ConfigOption<?>> options() {
         return List.of(
-                ORDERS_TOPIC, PRODUCTS_TOPIC, CUSTOMERS_TOPIC, EnrichmentStage.ASSEMBLY_TIMEOUT);
+                ORDERS_TOPIC,
+                PRODUCTS_TOPIC,
+                CUSTOMERS_TOPIC,
+                EnrichmentStage.ASSEMBLY_TIMEOUT,
+                EnrichmentStage.DEDUP_HORIZON);
     }
 
     public static EnrichmentInputs defaults() {

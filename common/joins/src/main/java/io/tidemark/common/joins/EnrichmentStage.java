@@ -2,6 +2,7 @@ package io.tidemark.common.joins;
 
 import io.tidemark.common.joins.functions.AssembleOrder;
 import io.tidemark.common.joins.functions.CustomerChangeSpec;
+import io.tidemark.common.joins.functions.DeduplicateOrders;
 import io.tidemark.common.joins.functions.JoinCustomer;
 import io.tidemark.common.joins.functions.JoinProduct;
 import io.tidemark.common.joins.functions.LineTask;
@@ -13,6 +14,7 @@ import io.tidemark.common.runtime.ingest.IngestStage;
 import io.tidemark.common.runtime.ingest.Ingested;
 import io.tidemark.common.runtime.ingest.InputTap;
 import io.tidemark.common.runtime.kafka.KafkaInputs;
+import io.tidemark.common.runtime.record.InputRecord;
 import io.tidemark.common.schemas.CustomerChange;
 import io.tidemark.common.schemas.EnrichedOrder;
 import io.tidemark.common.schemas.ErrorEnvelope;
@@ -37,7 +39,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * a topic written by a parallel job has no deterministic order).
  *
  * <pre>
- *   orders ──validate/classify──▶ keyBy customerId ─┐
+ *   orders ──validate/classify──▶ keyBy orderId ─▶ dedup ─▶ keyBy customerId ─┐
  *   customers ─validate/classify─▶ keyBy customerId ─┴▶ join customer ─▶ keyBy productId ─┐
  *   products ──validate/classify──────────────────────────────────────▶ keyBy productId ─┴▶ join product
  *        ─▶ keyBy order reference ─▶ assemble ─▶ enriched orders
@@ -47,6 +49,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  */
 public final class EnrichmentStage {
 
+    public static final String DEDUP_ORDERS = "dedup.orders";
     public static final String JOIN_CUSTOMER = "join-customer";
     public static final String JOIN_PRODUCT = "join-product";
     public static final String ASSEMBLE = "assemble";
@@ -88,31 +91,68 @@ public final class EnrichmentStage {
     }
 
     /**
-     * Every uid the stage adds to job {@code job}: the ingest stage of each input, then the two
-     * joins and the assembly (the stateful ones).
+     * How far (in event time) past the event time of an order that passed the dedup operator a copy
+     * with the same {@code orderId} still counts as a duplicate; see {@link DeduplicateOrders}. The
+     * operator keeps one entry per orderId for this long past its event time.
+     */
+    public static final ConfigOption<Duration> DEDUP_HORIZON =
+            ConfigOptions.key("enrichment.dedup-horizon")
+                    .durationType()
+                    .defaultValue(Duration.ofHours(24))
+                    .withDescription(
+                            "Event time past an order's event time within which a later copy with"
+                                    + " the same orderId (a producer retry) is dropped as a"
+                                    + " duplicate; the dedup state of the orderId is cleared"
+                                    + " then. 0 drops only copies with the same event time.");
+
+    /** The dedup horizon of a configuration, validated (zero or positive). */
+    public static Duration dedupHorizon(Configuration conf) {
+        Duration horizon = conf.get(DEDUP_HORIZON);
+        if (horizon.isNegative()) {
+            throw new InvalidConfigException(
+                    "Invalid value '"
+                            + horizon
+                            + "' for configuration key '"
+                            + DEDUP_HORIZON.key()
+                            + "': expected a duration >= 0 such as 24 h");
+        }
+        return horizon;
+    }
+
+    /**
+     * Every uid the stage adds to job {@code job}: the ingest stage of each input, then the dedup
+     * of orders, the two joins and the assembly (the stateful ones).
      */
     public static List<String> uids(String job) {
         List<String> uids = new ArrayList<>();
         for (String input : List.of(ORDERS, PRODUCTS, CUSTOMERS)) {
             uids.addAll(IngestStage.uids(job, input));
         }
+        uids.add(job + "." + DEDUP_ORDERS);
         uids.add(job + "." + JOIN_CUSTOMER);
         uids.add(job + "." + JOIN_PRODUCT);
         uids.add(job + "." + ASSEMBLE);
         return List.copyOf(uids);
     }
 
-    /** The stage with the default assembly timeout. */
+    /** The stage with the default assembly timeout and dedup horizon. */
     public static EnrichedStreams apply(
             StreamExecutionEnvironment env,
             TidemarkConfig common,
             EnrichmentInputs topics,
             InputTap tap) {
-        return apply(env, common, topics, ASSEMBLY_TIMEOUT.defaultValue(), tap);
+        return apply(
+                env,
+                common,
+                topics,
+                ASSEMBLY_TIMEOUT.defaultValue(),
+                DEDUP_HORIZON.defaultValue(),
+                tap);
     }
 
     /**
      * @param assemblyTimeout see {@link #ASSEMBLY_TIMEOUT}
+     * @param dedupHorizon see {@link #DEDUP_HORIZON}
      * @param tap what a test inserts after each source; {@link InputTap#NONE} in production
      */
     public static EnrichedStreams apply(
@@ -120,6 +160,7 @@ public final class EnrichmentStage {
             TidemarkConfig common,
             EnrichmentInputs topics,
             Duration assemblyTimeout,
+            Duration dedupHorizon,
             InputTap tap) {
         String job = common.uidPrefix();
         Ingested<Order> orders =
@@ -131,8 +172,17 @@ public final class EnrichmentStage {
                 KafkaInputs.ingest(
                         env, common, topics.customers(), CUSTOMERS, new CustomerChangeSpec(), tap);
 
-        DataStream<LineTask> withCustomer =
+        DataStream<InputRecord<Order>> uniqueOrders =
                 orders.onTime()
+                        .keyBy(record -> record.payload.getOrderId(), Types.STRING)
+                        .process(
+                                new DeduplicateOrders(dedupHorizon.toMillis()),
+                                InputRecord.typeInfo(Order.class))
+                        .uid(job + "." + DEDUP_ORDERS)
+                        .name("dedup orders by orderId");
+
+        DataStream<LineTask> withCustomer =
+                uniqueOrders
                         .keyBy(record -> record.payload.getCustomerId(), Types.STRING)
                         .connect(
                                 customers

@@ -22,9 +22,10 @@ import java.util.function.IntFunction;
  * Seeded perturbations of a generated shop that exercise the temporal-join rules (enrichment and
  * revenue): orders and dimension changes moved back within B (on time, out of order) and beyond B
  * (late), orders spiking ahead (making later ones late), a heartbeat mid-stream, orders referring
- * to unknown, created-later or deleted products and customers, dimension versions tied on {@code
- * ts_ms} (in the same partition and across partitions), deletes, and bad records of every reason
- * code.
+ * to unknown, created-later or deleted products and customers, producer retries (the same order
+ * written again to another partition, which the jobs must count once), dimension versions tied on
+ * {@code ts_ms} (in the same partition and across partitions), deletes, and bad records of every
+ * reason code.
  *
  * <p>The perturbations only produce JSON lines; what the job must make of them is the reference
  * model's business, so nothing here needs to predict the outcome exactly.
@@ -138,6 +139,16 @@ public final class ShopPerturbations {
                 }
             }
             out.add(order);
+            if (partitions > 1 && i % 97 == 41) {
+                // A producer retry: the same order again, to the next partition (chosen by index,
+                // not by the random stream, so every other perturbation stays where it was).
+                ObjectNode retry = order.deepCopy();
+                int q = (p + 1) % partitions;
+                retry.put("_partition", q);
+                track(max, seen, q, t);
+                out.add(retry);
+                note("orders.retryInOtherPartition");
+            }
 
             if (i == heartbeatAt) {
                 ObjectNode heartbeat = AvroJson.MAPPER.createObjectNode();

@@ -33,11 +33,13 @@ public final class EnrichmentConfig implements Serializable {
     private final EnrichmentInputs inputs;
     private final String outputTopic;
     private final Duration assemblyTimeout;
+    private final Duration dedupHorizon;
 
     private EnrichmentConfig(Configuration conf) {
         this.common = TidemarkConfig.from(conf, EnrichmentUids.JOB);
         this.inputs = EnrichmentInputs.from(conf);
         this.assemblyTimeout = EnrichmentStage.assemblyTimeout(conf);
+        this.dedupHorizon = EnrichmentStage.dedupHorizon(conf);
         this.outputTopic = conf.get(OUTPUT_TOPIC);
     }
 
@@ -62,6 +64,11 @@ public final class EnrichmentConfig implements Serializable {
         return assemblyTimeout;
     }
 
+    /** See {@link EnrichmentStage#DEDUP_HORIZON}. */
+    public Duration dedupHorizon() {
+        return dedupHorizon;
+    }
+
     @Override
     public String toString() {
         return "EnrichmentConfig{"
@@ -72,6 +79,8 @@ public final class EnrichmentConfig implements Serializable {
                 + outputTopic
                 + ", assemblyTimeout="
                 + assemblyTimeout
+                + ", dedupHorizon="
+                + dedupHorizon
                 + '}';
     }
 }

@@ -38,7 +38,13 @@ public final class EnrichmentTopology {
         SinkPreflight.check(common, List.of(output, late, dlq));
 
         EnrichedStreams streams =
-                EnrichmentStage.apply(env, common, config.inputs(), config.assemblyTimeout(), tap);
+                EnrichmentStage.apply(
+                        env,
+                        common,
+                        config.inputs(),
+                        config.assemblyTimeout(),
+                        config.dedupHorizon(),
+                        tap);
         output.attach(streams.orders(), common.uidPrefix());
         late.attach(streams.late(), common.uidPrefix());
         dlq.attach(streams.dlq(), common.uidPrefix());

@@ -56,11 +56,13 @@ public final class RevenueConfig implements Serializable {
     private final String windowTopic;
     private final String rollupTopic;
     private final Duration assemblyTimeout;
+    private final Duration dedupHorizon;
 
     private RevenueConfig(Configuration conf) {
         this.common = TidemarkConfig.from(conf, RevenueUids.JOB);
         this.inputs = EnrichmentInputs.from(conf);
         this.assemblyTimeout = EnrichmentStage.assemblyTimeout(conf);
+        this.dedupHorizon = EnrichmentStage.dedupHorizon(conf);
         this.window = conf.get(WINDOW);
         this.rollup = conf.get(ROLLUP);
         this.windowTopic = conf.get(WINDOW_TOPIC);
@@ -116,6 +118,11 @@ public final class RevenueConfig implements Serializable {
         return assemblyTimeout;
     }
 
+    /** See {@link EnrichmentStage#DEDUP_HORIZON}. */
+    public Duration dedupHorizon() {
+        return dedupHorizon;
+    }
+
     @Override
     public String toString() {
         return "RevenueConfig{"
@@ -128,6 +135,8 @@ public final class RevenueConfig implements Serializable {
                 + rollup
                 + ", assemblyTimeout="
                 + assemblyTimeout
+                + ", dedupHorizon="
+                + dedupHorizon
                 + '}';
     }
 }

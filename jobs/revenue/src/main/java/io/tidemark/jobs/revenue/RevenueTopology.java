@@ -63,7 +63,13 @@ public final class RevenueTopology {
         SinkPreflight.check(common, List.of(windowSink, rollupSink, late, dlq));
 
         EnrichedStreams enriched =
-                EnrichmentStage.apply(env, common, config.inputs(), config.assemblyTimeout(), tap);
+                EnrichmentStage.apply(
+                        env,
+                        common,
+                        config.inputs(),
+                        config.assemblyTimeout(),
+                        config.dedupHorizon(),
+                        tap);
         SingleOutputStreamOperator<RevenueAggregate> windows =
                 windows(enriched.orders(), config.window());
         windowSink.attach(windows, common.uidPrefix());

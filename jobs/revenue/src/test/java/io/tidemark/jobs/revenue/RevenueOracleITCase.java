@@ -96,7 +96,7 @@ class RevenueOracleITCase {
         List<RevenueLine> lines = model.lines();
         assertThat(lines.stream().map(RevenueLine::orderId).distinct().count())
                 .as("every accepted order reaches the windows once")
-                .isEqualTo(shop.orderCount - shop.late - shop.invalid);
+                .isEqualTo(shop.orderCount - shop.late - shop.invalid - shop.duplicates);
         long unknownCategory =
                 lines.stream().filter(l -> l.category().equals(RevenueLine.UNKNOWN)).count();
         long unknownRegion =
@@ -179,6 +179,7 @@ class RevenueOracleITCase {
         int lineCount;
         int late;
         int invalid;
+        int duplicates;
     }
 
     private static Shop shop() throws IOException {
@@ -224,6 +225,14 @@ class RevenueOracleITCase {
             if (i % 499 == 13) {
                 // 1.5 s behind its partition's maximum: within B = 2 s, accepted.
                 add(shop, copy(order, "-ooo", t - 1_500), lines.size());
+            }
+            if (i % 1_499 == 19) {
+                // A producer retry with the same orderId, 1.5 s earlier (within B, accepted): the
+                // job counts the order once, the copy with the earliest event time.
+                ObjectNode retry = order.deepCopy();
+                retry.put("eventTime", AvroJson.formatInstant(t - 1_500));
+                add(shop, retry, lines.size());
+                shop.duplicates++;
             }
             if (i % 997 == 11) {
                 // 10 s behind its partition's maximum: late.

@@ -36,7 +36,8 @@ class RevenueScenariosITCase extends ScenarioSuite {
                     "unknown-product",
                     "late-order-beyond-bound",
                     "empty-minute",
-                    "amount-overflow");
+                    "amount-overflow",
+                    "duplicate-orders");
 
     static final List<String> INPUTS = List.of("orders", "products", "customers");
 

@@ -154,10 +154,7 @@ public final class EnrichmentReferenceModel {
         Map<String, List<Version>> customerVersions = versions(customers, "customerId");
 
         SortedMap<String, String> output = new TreeMap<>();
-        for (In order : orders) {
-            if (order.kind != Kind.DATA || order.late) {
-                continue;
-            }
+        for (In order : dedup(orders)) {
             String orderId = text(order.value, "orderId");
             String line = AvroJson.canonical(enrich(order, productVersions, customerVersions));
             if (output.put(orderId, line) != null) {
@@ -173,6 +170,42 @@ public final class EnrichmentReferenceModel {
                 new TreeSet<>(late),
                 new TreeSet<>(dlq),
                 new TreeMap<>(stats));
+    }
+
+    // ---------------------------------------------------------------- dedup by orderId
+
+    /** The job's default dedup horizon ({@code enrichment.dedup-horizon}). */
+    public static final long DEDUP_HORIZON_MS = 24 * 3_600_000L;
+
+    /**
+     * The on-time orders that pass the dedup, in input order: per orderId, sorted by (event time,
+     * topic, partition, offset), the first copy and every copy more than the horizon after the last
+     * one that passed; the others are counted as {@code orders.duplicates}.
+     */
+    private List<In> dedup(List<In> orders) {
+        Map<String, List<In>> byId = new HashMap<>();
+        for (In order : orders) {
+            if (order.kind == Kind.DATA && !order.late) {
+                byId.computeIfAbsent(text(order.value, "orderId"), k -> new ArrayList<>())
+                        .add(order);
+            }
+        }
+        Set<In> passed = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (List<In> copies : byId.values()) {
+            copies.sort(
+                    java.util.Comparator.<In>comparingLong(in -> in.eventTime)
+                            .thenComparing(in -> in.position));
+            Long last = null;
+            for (In copy : copies) {
+                if (last == null || copy.eventTime - last > DEDUP_HORIZON_MS) {
+                    passed.add(copy);
+                    last = copy.eventTime;
+                } else {
+                    count("orders.duplicates", 1);
+                }
+            }
+        }
+        return orders.stream().filter(passed::contains).toList();
     }
 
     // ---------------------------------------------------------------- validation + lateness

@@ -14,8 +14,10 @@ import java.util.TreeMap;
 
 /**
  * The part of the rules before the windows, in plain Java and from the raw JSON Lines inputs:
- * validation of orders, the per-partition lateness rule with bound {@code B}, and the temporal join
- * (product and customer version with the greatest {@code ts_ms ≤ order time}; a delete or no
+ * validation of orders, the per-partition lateness rule with bound {@code B}, the dedup of orders
+ * by orderId (sorted by event time, partition, offset, the first copy counts and later ones within
+ * the horizon of the last counted one are dropped; the job's default horizon), and the temporal
+ * join (product and customer version with the greatest {@code ts_ms ≤ order time}; a delete or no
  * version gives {@code unknown}). It shares no code with the job's enrichment stage, so the lines
  * it gives check the stage that feeds both the job and the SQL oracle.
  *
@@ -23,6 +25,9 @@ import java.util.TreeMap;
  * Kafka timestamps are the event times (no skew rejections), and change events are valid.
  */
 public final class RevenueInputModel {
+
+    /** The job's default dedup horizon ({@code enrichment.dedup-horizon}). */
+    public static final long DEDUP_HORIZON_MS = 24 * 3_600_000L;
 
     /** What the model derives: accepted order lines and the positions of late records. */
     public record Result(List<RevenueLine> lines, List<String> latePositions) {}
@@ -48,11 +53,8 @@ public final class RevenueInputModel {
         Map<String, NavigableMap<Long, Version>> customers =
                 model.versions("customers", inputs.get("customers"), "customerId");
         List<RevenueLine> lines = new ArrayList<>();
-        for (Accepted order : model.accepted("orders", inputs.get("orders"))) {
+        for (Accepted order : dedup(model.accepted("orders", inputs.get("orders")))) {
             JsonNode o = order.node;
-            if (!validOrder(o)) {
-                continue;
-            }
             long t = order.eventTime;
             Version customer = validAt(customers.get(o.get("customerId").asText()), t);
             String region =
@@ -78,6 +80,35 @@ public final class RevenueInputModel {
         List<String> latePositions = new ArrayList<>(model.late);
         latePositions.sort(null);
         return new Result(lines, latePositions);
+    }
+
+    /**
+     * The accepted orders that count, in input order: per orderId, sorted by (event time,
+     * partition, offset), the first copy and every copy more than the horizon after the last one
+     * that counted. (Invalid orders are never accepted: see {@link #accepted}.)
+     */
+    private static List<Accepted> dedup(List<Accepted> orders) {
+        Map<String, List<Accepted>> byId = new HashMap<>();
+        for (Accepted order : orders) {
+            byId.computeIfAbsent(order.node.get("orderId").asText(), k -> new ArrayList<>())
+                    .add(order);
+        }
+        java.util.Set<Accepted> counted =
+                java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (List<Accepted> copies : byId.values()) {
+            copies.sort(
+                    java.util.Comparator.comparingLong(Accepted::eventTime)
+                            .thenComparingInt(Accepted::partition)
+                            .thenComparingLong(Accepted::offset));
+            Long last = null;
+            for (Accepted copy : copies) {
+                if (last == null || copy.eventTime - last > DEDUP_HORIZON_MS) {
+                    counted.add(copy);
+                    last = copy.eventTime;
+                }
+            }
+        }
+        return orders.stream().filter(counted::contains).toList();
     }
 
     /**
