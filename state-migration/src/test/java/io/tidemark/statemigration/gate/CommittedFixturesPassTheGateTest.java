@@ -24,6 +24,10 @@ class CommittedFixturesPassTheGateTest {
         return Stream.of(new SessionizationJob(), new EnrichmentJob(), new RevenueJob());
     }
 
+    static Stream<TidemarkJob> joinJobs() {
+        return Stream.of(new EnrichmentJob(), new RevenueJob());
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("jobs")
     void everyCommittedSavepointPassesForTheCurrentJob(TidemarkJob job) {
@@ -34,6 +38,23 @@ class CommittedFixturesPassTheGateTest {
             assertThat(report.passes()).as(report.render()).isTrue();
             assertThat(report.render()).startsWith("COMPATIBLE");
         }
+    }
+
+    /**
+     * 0.2.0 added the dedup of orders ({@code <job>.dedup.orders}) to enrichment and revenue: a
+     * 0.1.0 savepoint has no state for it, which the gate lets through with a note (the operator
+     * starts empty), and nothing else changed.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("joinJobs")
+    void releasedFixturesOfTheJoinJobsResumeWithTheOrderDedupStartingEmpty(TidemarkJob job) {
+        GateReport report =
+                SavepointGate.check(
+                        job, Fixture.at(job.name(), "0.1.0").savepoint(), 128, Set.of());
+        assertThat(report.passes()).as(report.render()).isTrue();
+        assertThat(report.render())
+                .contains(job.name() + ".dedup.orders")
+                .contains("not in the savepoint: its state starts empty");
     }
 
     @ParameterizedTest(name = "{0}")
