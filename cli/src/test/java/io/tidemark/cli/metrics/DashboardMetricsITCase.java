@@ -373,12 +373,14 @@ class DashboardMetricsITCase {
         assertThat(scrape.sum(OP + "duplicates", sessionization.label()))
                 .isEqualTo(onTime - eventIds.size())
                 .isEqualTo(4.0);
-        // Enrichment and revenue do not deduplicate: they register no such counter.
-        assertThat(
-                        scrape.of(
-                                OP + "duplicates",
-                                s -> !s.label("job_name").equals(sessionization.label())))
-                .isEmpty();
+        // Enrichment and revenue deduplicate orders by orderId (dedup orders by orderId): the
+        // counter is registered, and their scenarios here hold no copy of an order.
+        for (String job : List.of(enrichment.label(), revenue.label())) {
+            assertThat(scrape.of(OP + "duplicates", s -> s.label("job_name").equals(job)))
+                    .as("%s: duplicates counter", job)
+                    .isNotEmpty();
+            assertThat(scrape.sum(OP + "duplicates", job)).as(job).isZero();
+        }
     }
 
     @Test

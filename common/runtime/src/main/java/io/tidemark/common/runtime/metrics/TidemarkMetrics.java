@@ -106,7 +106,10 @@ public final class TidemarkMetrics {
 
     // ------------------------------------------------------------ job stages
 
-    /** Counter (sessionization, dedup by eventId): duplicate clicks dropped. */
+    /**
+     * Counter (sessionization, dedup by eventId): duplicate clicks dropped; (enrichment and
+     * revenue, dedup orders by orderId): copies of an order dropped within the dedup horizon.
+     */
     public static final String DUPLICATES = "duplicates";
 
     /**
