@@ -152,7 +152,8 @@ class EnrichmentDeterminismITCase {
                         "product.notFound.noVersion",
                         "product.notFound.deleted",
                         "product.tieBroken",
-                        "customer.tieBroken");
+                        "customer.tieBroken",
+                        "orders.duplicates");
         assertThat(expected.dlq().stream().map(e -> e.reason()).distinct())
                 .as(context)
                 .containsExactlyInAnyOrder(
