@@ -109,8 +109,7 @@ final class ClusterCommand implements Runnable {
             PrintWriter out = spec.commandLine().getOut();
             out.printf("Starting Kafka and Flink in %s ...%n", dir.root());
             out.flush();
-            ClusterAddresses addresses =
-                    new LocalCluster(TidemarkHome.locate(), dir, ports).up(ports);
+            ClusterAddresses addresses = new LocalCluster(TidemarkHome.locate(), dir, ports).up();
             out.printf("Kafka broker:  %s%n", addresses.bootstrap());
             out.printf("Flink web UI:  %s (%d slots)%n", addresses.restUrl(), slots);
             out.printf("Logs:          %s%n", dir.logs());

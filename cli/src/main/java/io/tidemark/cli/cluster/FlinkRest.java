@@ -255,26 +255,6 @@ public final class FlinkRest {
         return "";
     }
 
-    /** Aggregated metric values of one vertex: {@code name -> sum over subtasks}. */
-    public JsonNode vertexMetrics(String jobId, String vertexId, List<String> names) {
-        return get(
-                "jobs/"
-                        + jobId
-                        + "/vertices/"
-                        + vertexId
-                        + "/subtasks/metrics?get="
-                        + String.join(",", names)
-                        + "&agg=sum,max,min");
-    }
-
-    /** The metric names one vertex exposes. */
-    public List<String> vertexMetricNames(String jobId, String vertexId) {
-        List<String> names = new ArrayList<>();
-        get("jobs/" + jobId + "/vertices/" + vertexId + "/metrics")
-                .forEach(m -> names.add(m.path("id").asText()));
-        return names;
-    }
-
     public JsonNode get(String path) {
         return send(HttpRequest.newBuilder(base.resolve(path)).GET());
     }

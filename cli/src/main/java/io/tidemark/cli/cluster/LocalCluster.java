@@ -26,11 +26,13 @@ public final class LocalCluster {
     private static final Duration STARTUP_TIMEOUT = Duration.ofMinutes(2);
 
     private final WorkDir workDir;
+    private final Ports ports;
     private final LocalKafkaBroker kafka;
     private final LocalFlinkCluster flink;
 
     public LocalCluster(TidemarkHome home, WorkDir workDir, Ports ports) {
         this.workDir = workDir;
+        this.ports = ports;
         this.kafka = new LocalKafkaBroker(home, workDir, ports.kafka(), ports.kafkaController());
         this.flink = new LocalFlinkCluster(home, workDir, ports.rest(), ports.rpc(), ports.slots());
     }
@@ -49,7 +51,7 @@ public final class LocalCluster {
      * Starts the broker, then Flink, and waits until both answer. Stops what it started when one of
      * them fails to come up.
      */
-    public ClusterAddresses up(Ports ports) {
+    public ClusterAddresses up() {
         if (processes().stream().anyMatch(p -> p.running().isPresent())) {
             throw new IllegalStateException(
                     "a cluster is already running from "
