@@ -1,0 +1,80 @@
+package io.tidemark.bench;
+
+import io.tidemark.common.local.EmbeddedKafka;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code tidemark bench}: generates the input once into an embedded KRaft broker, runs every
+ * variant on it one after another, each in its own JVM, and writes {@code
+ * benchmarks/results/<date>.md} and {@code .json}.
+ *
+ * <pre>
+ *   Bench [--events 5000000] [--users 10000] [--seed 42] [--runs a,b,...]
+ *         [--out benchmarks/results] [--work-dir target/bench] [--timeout-s 1200]
+ * </pre>
+ */
+public final class Bench {
+
+    public static void main(String[] args) throws Exception {
+        BenchOptions options = BenchOptions.parse(args);
+        Path root = Path.of("").toAbsolutePath();
+        Path workDir = Files.createDirectories(options.workDir().toAbsolutePath());
+        System.out.println("tidemark bench: " + options);
+        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+            String bootstrap = kafka.bootstrapServers();
+            kafka.createTopic(BenchPlan.INPUT, 2);
+            long loadStart = System.nanoTime();
+            InputLoader.Loaded loaded =
+                    InputLoader.load(
+                            bootstrap,
+                            BenchPlan.INPUT,
+                            new BenchClicks(
+                                    options.events(), options.users(), 1_000, options.seed()));
+            long loadMs = (System.nanoTime() - loadStart) / 1_000_000;
+            System.out.printf(
+                    "loaded %,d clicks (%,d value bytes) in %,d ms%n",
+                    loaded.records(), loaded.valueBytes(), loadMs);
+
+            List<Map<String, Object>> results = new ArrayList<>();
+            for (BenchPlan.Step step : BenchPlan.steps(bootstrap, workDir, options.runs())) {
+                System.out.println("running " + step.run().name() + " ...");
+                Map<String, Object> result = new LinkedHashMap<>();
+                result.put("run", step.run().name());
+                result.put("query", step.query());
+                try {
+                    step.outputs().values().forEach(topic -> kafka.createTopic(topic, 2));
+                    result.putAll(
+                            step.run()
+                                    .run(
+                                            root,
+                                            workDir.resolve(step.run().name()),
+                                            options.timeoutSeconds()));
+                    for (Map.Entry<String, String> output : step.outputs().entrySet()) {
+                        result.put(
+                                output.getKey(), CommittedCount.of(bootstrap, output.getValue()));
+                    }
+                    System.out.println("  " + Report.summary(result));
+                } catch (RuntimeException e) {
+                    result.put("error", e.getMessage());
+                    System.out.println("  FAILED: " + e.getMessage());
+                }
+                if (step.measured()) {
+                    results.add(result);
+                }
+            }
+            Path out = Files.createDirectories(options.out());
+            String date = LocalDate.now(ZoneOffset.UTC).toString();
+            Report report = new Report(options, loaded, loadMs, results);
+            Files.writeString(out.resolve(date + ".json"), report.json());
+            Files.writeString(out.resolve(date + ".md"), report.markdown(date));
+            System.out.println("report: " + out.resolve(date + ".md"));
+        }
+    }
+}

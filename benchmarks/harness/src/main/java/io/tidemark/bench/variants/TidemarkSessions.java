@@ -1,0 +1,80 @@
+package io.tidemark.bench.variants;
+
+import io.tidemark.bench.BenchClicks;
+import io.tidemark.bench.probe.ProcessProbe;
+import io.tidemark.bench.probe.ResultLine;
+import io.tidemark.bench.probe.SubtaskRecords;
+import io.tidemark.jobs.sessionization.SessionizationJob;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The Tidemark sessionization job itself, started through its real {@code main} (config →
+ * environment → topology) on a local MiniCluster, bounded at the input's end offsets: validation,
+ * deterministic lateness, dedup by eventId, session windows, exactly-once Kafka sinks for sessions,
+ * late records and the DLQ.
+ */
+public final class TidemarkSessions {
+
+    public static void main(String[] args) {
+        VariantMain.run(() -> measure(args));
+    }
+
+    private static void measure(String[] args) throws Exception {
+        VariantArgs a =
+                new VariantArgs(
+                        args,
+                        Map.of(
+                                "bootstrap", "",
+                                "input", "bench-clicks",
+                                "output", "bench-sessions-tidemark",
+                                "parallelism", "2",
+                                "state-backend", "rocksdb",
+                                "mode", "streaming",
+                                "work-dir", "",
+                                "run-id", "run"));
+        String runId = a.get("run-id");
+        long records = InputTopic.records(a.get("bootstrap"), a.get("input"));
+        List<String> jobArgs = new ArrayList<>();
+        set(jobArgs, "kafka.bootstrap.servers", a.get("bootstrap"));
+        set(jobArgs, "job.name", "bench-" + runId);
+        set(jobArgs, "topics.clicks", a.get("input"));
+        set(jobArgs, "topics.user-sessions", a.get("output"));
+        set(jobArgs, "topics.late", "bench-late-" + runId);
+        set(jobArgs, "topics.dlq", "bench-dlq-" + runId);
+        set(jobArgs, "session.gap", BenchClicks.SESSION_GAP_MS + " ms");
+        set(jobArgs, "event-time.out-of-orderness", BenchClicks.BOUND_MS + " ms");
+        set(jobArgs, "source.stop", "latest");
+        set(jobArgs, "source.group-id", "bench-" + runId);
+        set(jobArgs, "execution.mode", a.get("mode").toUpperCase());
+        set(jobArgs, "parallelism", a.get("parallelism"));
+        set(jobArgs, "state.backend", a.get("state-backend"));
+        set(jobArgs, "checkpoint.interval", "10 s");
+        set(
+                jobArgs,
+                "checkpoint.dir",
+                Path.of(a.get("work-dir"), "checkpoints").toUri().toString());
+        set(jobArgs, "sink.transactional-id-prefix", "bench-" + runId);
+        set(
+                jobArgs,
+                "flink.metrics.reporter.bench.factory.class",
+                SubtaskRecords.Factory.class.getName());
+
+        ProcessProbe probe = ProcessProbe.start();
+        SessionizationJob.main(jobArgs.toArray(String[]::new));
+        ProcessProbe.Measurement measured = probe.stop();
+        ResultLine.of("tidemark", records, measured)
+                .with("mode", a.get("mode"))
+                .with("stateBackend", a.get("state-backend"))
+                .with("parallelism", a.integer("parallelism"))
+                .with("subtasks", SubtaskRecords.snapshot())
+                .print();
+    }
+
+    private static void set(List<String> args, String key, String value) {
+        args.add("--set");
+        args.add(key + "=" + value);
+    }
+}
