@@ -16,7 +16,7 @@ import java.util.Map;
  * benchmarks/results/<date>.md} and {@code .json}.
  *
  * <pre>
- *   Bench [--events 5000000] [--users 10000] [--seed 42] [--runs a,b,...]
+ *   Bench [--events 5000000] [--small-events 1000000] [--users 10000] [--seed 42] [--runs a,b,...]
  *         [--out benchmarks/results] [--work-dir target/bench] [--timeout-s 1200]
  * </pre>
  */
@@ -29,18 +29,26 @@ public final class Bench {
         System.out.println("tidemark bench: " + options);
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             String bootstrap = kafka.bootstrapServers();
-            kafka.createTopic(BenchPlan.INPUT, 2);
             long loadStart = System.nanoTime();
-            InputLoader.Loaded loaded =
-                    InputLoader.load(
-                            bootstrap,
-                            BenchPlan.INPUT,
-                            new BenchClicks(
-                                    options.events(), options.users(), 1_000, options.seed()));
+            InputLoader.Loaded loaded = null;
+            for (BenchPlan.Input input : BenchPlan.Input.values()) {
+                long events =
+                        input == BenchPlan.Input.FULL ? options.events() : options.smallEvents();
+                kafka.createTopic(input.topic, 2);
+                // the same seed: the small topic holds the first clicks of the full stream
+                InputLoader.Loaded written =
+                        InputLoader.load(
+                                bootstrap,
+                                input.topic,
+                                new BenchClicks(events, options.users(), 1_000, options.seed()));
+                System.out.printf(
+                        "loaded %,d clicks (%,d value bytes) into %s%n",
+                        written.records(), written.valueBytes(), input.topic);
+                if (input == BenchPlan.Input.FULL) {
+                    loaded = written;
+                }
+            }
             long loadMs = (System.nanoTime() - loadStart) / 1_000_000;
-            System.out.printf(
-                    "loaded %,d clicks (%,d value bytes) in %,d ms%n",
-                    loaded.records(), loaded.valueBytes(), loadMs);
 
             List<Map<String, Object>> results = new ArrayList<>();
             for (BenchPlan.Step step : BenchPlan.steps(bootstrap, workDir, options.runs())) {

@@ -7,6 +7,7 @@ import java.util.List;
  * The benchmark's command line.
  *
  * @param events clicks generated into the input topic
+ * @param smallEvents clicks in the smaller topic the settings comparisons read
  * @param users distinct users
  * @param seed seed of the generator
  * @param runs the runs to do (names from {@link BenchPlan#RUNS}); all when empty
@@ -16,6 +17,7 @@ import java.util.List;
  */
 public record BenchOptions(
         long events,
+        long smallEvents,
         int users,
         long seed,
         List<String> runs,
@@ -25,6 +27,7 @@ public record BenchOptions(
 
     static BenchOptions parse(String[] args) {
         long events = 5_000_000;
+        long smallEvents = 1_000_000;
         int users = 10_000;
         long seed = 42;
         List<String> runs = List.of();
@@ -39,6 +42,7 @@ public record BenchOptions(
             String value = args[++i];
             switch (name) {
                 case "--events" -> events = Long.parseLong(value.replace("_", ""));
+                case "--small-events" -> smallEvents = Long.parseLong(value.replace("_", ""));
                 case "--users" -> users = Integer.parseInt(value);
                 case "--seed" -> seed = Long.parseLong(value);
                 case "--runs" -> runs = List.of(value.split(","));
@@ -49,7 +53,7 @@ public record BenchOptions(
                         throw new IllegalArgumentException(
                                 "unknown option "
                                         + name
-                                        + "; accepted: --events, --users, --seed, --runs "
+                                        + "; accepted: --events, --small-events, --users, --seed, --runs "
                                         + BenchPlan.RUNS
                                         + ", --out, --work-dir, --timeout-s");
             }
@@ -60,6 +64,6 @@ public record BenchOptions(
                         "--runs: unknown run " + run + "; accepted: " + BenchPlan.RUNS);
             }
         }
-        return new BenchOptions(events, users, seed, runs, out, workDir, timeout);
+        return new BenchOptions(events, smallEvents, users, seed, runs, out, workDir, timeout);
     }
 }

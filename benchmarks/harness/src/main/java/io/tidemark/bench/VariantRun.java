@@ -65,6 +65,13 @@ public record VariantRun(String name, String module, String mainClass, List<Stri
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(JVM);
+        if (Boolean.getBoolean("tidemark.bench.profile")) {
+            // JFR's profile settings: method samples and allocations, for finding what to make
+            // faster.
+            command.add(
+                    "-XX:StartFlightRecording=settings=profile,filename="
+                            + logs.resolve(file + ".jfr"));
+        }
         command.add("-cp");
         command.add(classpath);
         command.add(mainClass);

@@ -34,7 +34,8 @@ public final class TidemarkSessions {
                                 "state-backend", "rocksdb",
                                 "mode", "streaming",
                                 "work-dir", "",
-                                "run-id", "run"));
+                                "run-id", "run",
+                                "flink", ""));
         String runId = a.get("run-id");
         long records = InputTopic.records(a.get("bootstrap"), a.get("input"));
         List<String> jobArgs = new ArrayList<>();
@@ -62,6 +63,12 @@ public final class TidemarkSessions {
                 "flink.metrics.reporter.bench.factory.class",
                 SubtaskRecords.Factory.class.getName());
 
+        String flink = a.optional("flink");
+        if (flink != null) {
+            // a Flink setting under test, e.g. state.backend.rocksdb.timer-service.factory=HEAP
+            jobArgs.add("--set");
+            jobArgs.add("flink." + flink);
+        }
         ProcessProbe probe = ProcessProbe.start();
         SessionizationJob.main(jobArgs.toArray(String[]::new));
         ProcessProbe.Measurement measured = probe.stop();
@@ -69,6 +76,7 @@ public final class TidemarkSessions {
                 .with("mode", a.get("mode"))
                 .with("stateBackend", a.get("state-backend"))
                 .with("parallelism", a.integer("parallelism"))
+                .with("flink", flink == null ? "" : flink)
                 .with("subtasks", SubtaskRecords.snapshot())
                 .print();
     }

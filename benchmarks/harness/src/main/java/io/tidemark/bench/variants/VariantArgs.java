@@ -34,6 +34,12 @@ final class VariantArgs {
         return value;
     }
 
+    /** The value, or null when it is empty. */
+    String optional(String name) {
+        String value = values.get(name);
+        return value == null || value.isEmpty() ? null : value;
+    }
+
     int integer(String name) {
         return Integer.parseInt(get(name));
     }
