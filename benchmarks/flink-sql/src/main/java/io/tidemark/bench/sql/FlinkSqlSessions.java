@@ -177,6 +177,8 @@ public final class FlinkSqlSessions {
         conf.set(
                 CheckpointingOptions.CHECKPOINTS_DIRECTORY,
                 o.workDir().resolve("checkpoints").toUri().toString());
+        // Every variant runs at the same parallelism: BATCH must not size stages from data volume.
+        conf.setString("execution.batch.adaptive.auto-parallelism.enabled", "false");
         conf.setString(
                 "metrics.reporter.bench.factory.class", SubtaskRecords.Factory.class.getName());
         return conf;
