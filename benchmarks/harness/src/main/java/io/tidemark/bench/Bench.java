@@ -64,11 +64,17 @@ public final class Bench {
                                             root,
                                             workDir.resolve(step.run().name()),
                                             options.timeoutSeconds()));
+                    if (step.measured() && !result.containsKey("records")) {
+                        throw new IllegalStateException(
+                                step.run().name() + " printed no result line");
+                    }
                     for (Map.Entry<String, String> output : step.outputs().entrySet()) {
                         result.put(
                                 output.getKey(), CommittedCount.of(bootstrap, output.getValue()));
                     }
-                    System.out.println("  " + Report.summary(result));
+                    if (step.measured()) {
+                        System.out.println("  " + Report.summary(result));
+                    }
                 } catch (RuntimeException e) {
                     result.put("error", e.getMessage());
                     System.out.println("  FAILED: " + e.getMessage());
