@@ -46,6 +46,7 @@ final class BenchPlan {
                     "tidemark-small",
                     "tidemark-heap-small",
                     "tidemark-heap-timers-small",
+                    "tidemark-object-reuse-small",
                     "tidemark-batch-small",
                     "tidemark-p4-small",
                     "flink-sql-small",
@@ -213,6 +214,10 @@ final class BenchPlan {
             // A candidate optimisation, measured before it is adopted: timers on the heap
             // (checkpointed with the keyed state) instead of in RocksDB.
             args.addAll(List.of("--flink", "state.backend.rocksdb.timer-service.factory=HEAP"));
+        }
+        if (name.contains("-object-reuse")) {
+            // A candidate optimisation: chained operators hand records on without copying them.
+            args.addAll(List.of("--flink", "pipeline.object-reuse=true"));
         }
         VariantRun run =
                 new VariantRun(

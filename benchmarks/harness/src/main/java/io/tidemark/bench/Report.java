@@ -177,6 +177,11 @@ final class Report {
                 "Tidemark heap timers ÷ RocksDB timers",
                 "tidemark-heap-timers-small",
                 "tidemark-small");
+        ratio(
+                r,
+                "Tidemark object reuse ÷ without",
+                "tidemark-object-reuse-small",
+                "tidemark-small");
         ratio(r, "Flink SQL heap ÷ Flink SQL RocksDB", "flink-sql-heap-small", "flink-sql-small");
         ratio(r, "Tidemark BATCH ÷ bounded STREAMING", "tidemark-batch-small", "tidemark-small");
         ratio(r, "Flink SQL BATCH ÷ bounded STREAMING", "flink-sql-batch-small", "flink-sql-small");
