@@ -34,7 +34,7 @@ public final class Bench {
             for (BenchPlan.Input input : BenchPlan.Input.values()) {
                 long events =
                         input == BenchPlan.Input.FULL ? options.events() : options.smallEvents();
-                kafka.createTopic(input.topic, 2);
+                kafka.createTopic(input.topic, input.partitions);
                 // the same seed: the small topic holds the first clicks of the full stream
                 InputLoader.Loaded written =
                         InputLoader.load(
@@ -83,9 +83,26 @@ public final class Bench {
                     results.add(result);
                 }
             }
+            Map<String, Double> throughput = new java.util.HashMap<>();
+            for (Map<String, Object> result : results) {
+                if (result.containsKey("records")) {
+                    throughput.put((String) result.get("run"), Report.rate(result));
+                }
+            }
+            List<Map<String, Object>> latency = new ArrayList<>();
+            for (LatencyRun run :
+                    BenchPlan.latencyRuns(bootstrap, workDir, options.runs(), throughput)) {
+                System.out.printf("running %s at %,.0f clicks/s ...%n", run.name(), run.rate());
+                kafka.createTopic(run.input(), 2);
+                kafka.createTopic(run.output(), 2);
+                Map<String, Object> result =
+                        run.measure(bootstrap, root, workDir.resolve(run.name()), options);
+                System.out.println("  " + result);
+                latency.add(result);
+            }
             Path out = Files.createDirectories(options.out());
             String date = LocalDate.now(ZoneOffset.UTC).toString();
-            Report report = new Report(options, loaded, loadMs, results);
+            Report report = new Report(options, loaded, loadMs, results, latency);
             Files.writeString(out.resolve(date + ".json"), report.json());
             Files.writeString(out.resolve(date + ".md"), report.markdown(date));
             System.out.println("report: " + out.resolve(date + ".md"));

@@ -50,6 +50,15 @@ public final class BenchClicks {
 
     /** Generates every click in stream order. */
     public void forEach(Consumer<Generated> out) {
+        forEachWhile(
+                generated -> {
+                    out.accept(generated);
+                    return true;
+                });
+    }
+
+    /** Generates clicks in stream order while {@code out} returns true. */
+    public void forEachWhile(java.util.function.Predicate<Generated> out) {
         PriorityQueue<long[]> queue =
                 new PriorityQueue<>(
                         (a, b) ->
@@ -64,7 +73,9 @@ public final class BenchClicks {
             long[] next = queue.poll();
             long streamTime = next[0];
             int user = (int) next[1];
-            out.accept(new Generated(click(i, user, streamTime), streamTime));
+            if (!out.test(new Generated(click(i, user, streamTime), streamTime))) {
+                return;
+            }
             if (--burstLeft[user] > 0) {
                 next[0] = streamTime + 60 + random.nextLong(391);
             } else {

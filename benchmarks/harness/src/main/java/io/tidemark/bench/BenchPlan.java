@@ -20,13 +20,17 @@ final class BenchPlan {
     enum Input {
         // The production topic name: the lateness classifier is keyed by "<topic>/<partition>",
         // so which subtask each partition's records land on depends on the name.
-        FULL("clicks"),
-        SMALL("clicks-small");
+        FULL("clicks", 2),
+        SMALL("clicks-small", 2),
+        // The p=4 run reads 4 partitions, so every stage could use all 4 subtasks.
+        SMALL_4P("clicks-small-4p", 4);
 
         final String topic;
+        final int partitions;
 
-        Input(String topic) {
+        Input(String topic, int partitions) {
             this.topic = topic;
+            this.partitions = partitions;
         }
 
         /** The copy of the topic in plain Avro that Flink SQL's {@code avro} format reads. */
@@ -49,9 +53,13 @@ final class BenchPlan {
                     "tidemark-object-reuse-small",
                     "tidemark-batch-small",
                     "tidemark-p4-small",
+                    "tidemark-restore-small",
                     "flink-sql-small",
                     "flink-sql-heap-small",
-                    "flink-sql-batch-small");
+                    "flink-sql-batch-small",
+                    "latency-tidemark",
+                    "latency-flink-sql",
+                    "latency-kafka-streams");
 
     /**
      * One step.
@@ -66,6 +74,9 @@ final class BenchPlan {
     private BenchPlan() {}
 
     static Input input(String run) {
+        if (run.contains("-p4")) {
+            return Input.SMALL_4P;
+        }
         return run.endsWith("-small") ? Input.SMALL : Input.FULL;
     }
 
@@ -74,7 +85,7 @@ final class BenchPlan {
         List<Step> steps = new ArrayList<>();
         List<Input> prepared = new ArrayList<>();
         for (String name : RUNS) {
-            if (!runs.contains(name)) {
+            if (!runs.contains(name) || name.startsWith("latency-")) {
                 continue;
             }
             Input input = input(name);
@@ -85,6 +96,84 @@ final class BenchPlan {
             steps.add(step(name, bootstrap, input, workDir.resolve(name).toString()));
         }
         return steps;
+    }
+
+    /**
+     * The latency runs selected, each producing at half the rate its variant reached in this
+     * benchmark's throughput run ({@code throughput}: run name → events/s), or 20,000/s when that
+     * run was not done.
+     */
+    static List<LatencyRun> latencyRuns(
+            String bootstrap, Path workDir, List<String> selected, Map<String, Double> throughput) {
+        List<String> runs = selected.isEmpty() ? RUNS : selected;
+        List<LatencyRun> latency = new ArrayList<>();
+        for (String name : RUNS) {
+            if (!name.startsWith("latency-") || !runs.contains(name)) {
+                continue;
+            }
+            String variant = name.substring("latency-".length());
+            double rate = throughput.getOrDefault(variant, 40_000.0) / 2;
+            String input = "clicks-live-" + variant;
+            String output = "bench-out-" + name;
+            String work = workDir.resolve(name).toString();
+            String gap = String.valueOf(BenchClicks.SESSION_GAP_MS);
+            String bound = String.valueOf(BenchClicks.BOUND_MS);
+            VariantRun run =
+                    switch (variant) {
+                        case "tidemark" ->
+                                new VariantRun(
+                                        name,
+                                        "harness",
+                                        "io.tidemark.bench.variants.TidemarkSessions",
+                                        List.of(
+                                                "--bootstrap", bootstrap,
+                                                "--input", input,
+                                                "--output", output,
+                                                "--work-dir", work,
+                                                "--run-id", name,
+                                                "--stop", "none"));
+                        case "flink-sql" ->
+                                new VariantRun(
+                                        name,
+                                        "flink-sql",
+                                        "io.tidemark.bench.sql.FlinkSqlSessions",
+                                        List.of(
+                                                "--bootstrap", bootstrap,
+                                                "--input", input,
+                                                "--output", output,
+                                                "--work-dir", work,
+                                                "--gap-ms", gap,
+                                                "--bound-ms", bound,
+                                                "--follow", "true"));
+                        default ->
+                                new VariantRun(
+                                        name,
+                                        "kafka-streams",
+                                        "io.tidemark.bench.kstreams.KafkaStreamsSessions",
+                                        List.of(
+                                                "--bootstrap", bootstrap,
+                                                "--input", input,
+                                                "--output", output,
+                                                "--threads", "2",
+                                                "--work-dir", work,
+                                                "--gap-ms", gap,
+                                                "--grace-ms", bound,
+                                                "--commit-interval-ms", "10000",
+                                                "--follow", "true"));
+                    };
+            latency.add(
+                    new LatencyRun(
+                            name,
+                            run,
+                            input,
+                            output,
+                            variant.equals("flink-sql")
+                                    ? PacedClicks.Encoding.PLAIN_SQL
+                                    : PacedClicks.Encoding.SINGLE_OBJECT,
+                            variant.equals("kafka-streams"),
+                            rate));
+        }
+        return latency;
     }
 
     private static Step prepareSql(String bootstrap, Input input) {
@@ -221,7 +310,13 @@ final class BenchPlan {
         }
         VariantRun run =
                 new VariantRun(
-                        name, "harness", "io.tidemark.bench.variants.TidemarkSessions", args);
+                        name,
+                        "harness",
+                        "io.tidemark.bench.variants."
+                                + (name.contains("-restore")
+                                        ? "TidemarkRestore"
+                                        : "TidemarkSessions"),
+                        args);
         Map<String, String> outputs = new LinkedHashMap<>();
         outputs.put("outputs", output);
         outputs.put("late", "bench-late-" + name);

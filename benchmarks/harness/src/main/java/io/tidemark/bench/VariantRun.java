@@ -47,6 +47,32 @@ public record VariantRun(String name, String module, String mainClass, List<Stri
      */
     public Map<String, Object> run(Path root, Path workDir, long timeoutSeconds)
             throws IOException, InterruptedException {
+        Process process = start(root, workDir);
+        Path stdout = log(workDir, ".out");
+        Path stderr = log(workDir, ".log");
+        if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+            throw new IllegalStateException(
+                    name + " did not finish within " + timeoutSeconds + " s; see " + stderr);
+        }
+        for (String line : Files.readAllLines(stdout)) {
+            Map<String, Object> result = ResultLine.parse(line);
+            if (result != null) {
+                if (process.exitValue() != 0) {
+                    throw new IllegalStateException(name + " exited with " + process.exitValue());
+                }
+                return result;
+            }
+        }
+        if (process.exitValue() == 0) {
+            return Map.of(); // a preparation step: it measures nothing
+        }
+        throw new IllegalStateException(
+                name + " exited with " + process.exitValue() + "; see " + stderr);
+    }
+
+    /** Starts the variant's JVM in the background; its output goes to {@link #log} files. */
+    public Process start(Path root, Path workDir) throws IOException {
         Path moduleDir = root.resolve("benchmarks").resolve(module).resolve("target");
         if (!Files.isDirectory(moduleDir.resolve("lib"))) {
             throw new IllegalStateException(
@@ -76,29 +102,14 @@ public record VariantRun(String name, String module, String mainClass, List<Stri
         command.add(classpath);
         command.add(mainClass);
         command.addAll(args);
-        Process process =
-                new ProcessBuilder(command)
-                        .redirectOutput(stdout.toFile())
-                        .redirectError(stderr.toFile())
-                        .start();
-        if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor();
-            throw new IllegalStateException(
-                    name + " did not finish within " + timeoutSeconds + " s; see " + stderr);
-        }
-        for (String line : Files.readAllLines(stdout)) {
-            Map<String, Object> result = ResultLine.parse(line);
-            if (result != null) {
-                if (process.exitValue() != 0) {
-                    throw new IllegalStateException(name + " exited with " + process.exitValue());
-                }
-                return result;
-            }
-        }
-        if (process.exitValue() == 0) {
-            return Map.of(); // a preparation step: it measures nothing
-        }
-        throw new IllegalStateException(
-                name + " exited with " + process.exitValue() + "; see " + stderr);
+        return new ProcessBuilder(command)
+                .redirectOutput(stdout.toFile())
+                .redirectError(stderr.toFile())
+                .start();
+    }
+
+    /** The file the JVM writes its stdout ({@code .out}) or stderr ({@code .log}) to. */
+    Path log(Path workDir, String suffix) {
+        return workDir.resolve("logs").resolve(name.replaceAll("[^A-Za-z0-9.-]", "_") + suffix);
     }
 }

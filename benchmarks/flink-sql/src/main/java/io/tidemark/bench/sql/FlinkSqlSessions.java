@@ -40,17 +40,19 @@ import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
 public final class FlinkSqlSessions {
 
     static final Map<String, String> DEFAULTS =
-            Map.of(
-                    "bootstrap", "",
-                    "input", "bench-clicks-plain",
-                    "output", "bench-sessions-sql",
-                    "parallelism", "2",
-                    "mode", "streaming",
-                    "state-backend", "rocksdb",
-                    "work-dir", "",
-                    "gap-minutes", "30",
-                    "gap-ms", "",
-                    "bound-ms", "2000");
+            Map.ofEntries(
+                    Map.entry("bootstrap", ""),
+                    Map.entry("input", "bench-clicks-plain"),
+                    Map.entry("output", "bench-sessions-sql"),
+                    Map.entry("parallelism", "2"),
+                    Map.entry("mode", "streaming"),
+                    Map.entry("state-backend", "rocksdb"),
+                    Map.entry("work-dir", ""),
+                    Map.entry("gap-minutes", "30"),
+                    Map.entry("gap-ms", ""),
+                    Map.entry("bound-ms", "2000"),
+                    // true: unbounded, runs until killed (the harness's latency runs)
+                    Map.entry("follow", "false"));
 
     static final int MAX_PARALLELISM = 128;
     static final Duration CHECKPOINT_INTERVAL = Duration.ofSeconds(10);
@@ -67,7 +69,8 @@ public final class FlinkSqlSessions {
             String stateBackend,
             Path workDir,
             long gapMs,
-            long boundMs) {
+            long boundMs,
+            boolean follow) {
 
         static Options parse(String[] args) throws java.io.IOException {
             Args a = Args.parse(args, DEFAULTS);
@@ -89,7 +92,8 @@ public final class FlinkSqlSessions {
                             a.oneOf("state-backend", "rocksdb", "hashmap"),
                             workDir.toAbsolutePath(),
                             gapMs,
-                            a.number("bound-ms"));
+                            a.number("bound-ms"),
+                            a.oneOf("follow", "false", "true").equals("true"));
             if (options.gapMs <= 0 || options.boundMs < 0 || options.parallelism <= 0) {
                 throw new IllegalArgumentException(
                         "--gap-ms/--gap-minutes and --parallelism must be positive, --bound-ms"

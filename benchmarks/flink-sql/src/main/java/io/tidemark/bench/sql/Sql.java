@@ -26,7 +26,7 @@ final class Sql {
                 + option("properties.bootstrap.servers", o.bootstrap())
                 + option("properties.group.id", "tidemark-bench-sql-" + runId)
                 + option("scan.startup.mode", "earliest-offset")
-                + option("scan.bounded.mode", "latest-offset")
+                + (o.follow() ? "" : option("scan.bounded.mode", "latest-offset"))
                 + option("format", "avro")
                 + lastOption(
                         "avro.timestamp_mapping.legacy",

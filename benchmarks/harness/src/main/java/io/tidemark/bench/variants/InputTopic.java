@@ -14,6 +14,30 @@ final class InputTopic {
 
     private InputTopic() {}
 
+    /** Every partition's end offset. */
+    static Map<TopicPartition, Long> endOffsets(String bootstrap, String topic)
+            throws ExecutionException, InterruptedException {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try (Admin admin = Admin.create(props)) {
+            var partitions =
+                    admin.describeTopics(java.util.List.of(topic))
+                            .allTopicNames()
+                            .get()
+                            .get(topic)
+                            .partitions();
+            Map<TopicPartition, OffsetSpec> latest =
+                    partitions.stream()
+                            .collect(
+                                    Collectors.toMap(
+                                            p -> new TopicPartition(topic, p.partition()),
+                                            p -> OffsetSpec.latest()));
+            Map<TopicPartition, Long> end = new java.util.HashMap<>();
+            admin.listOffsets(latest).all().get().forEach((tp, info) -> end.put(tp, info.offset()));
+            return end;
+        }
+    }
+
     static long records(String bootstrap, String topic)
             throws ExecutionException, InterruptedException {
         Properties props = new Properties();

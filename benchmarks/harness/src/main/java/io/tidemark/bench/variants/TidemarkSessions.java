@@ -18,26 +18,44 @@ import java.util.Map;
  */
 public final class TidemarkSessions {
 
+    /** The arguments every Tidemark run accepts, with their defaults. */
+    static final Map<String, String> DEFAULTS =
+            Map.of(
+                    "bootstrap", "",
+                    "input", "clicks",
+                    "output", "bench-sessions-tidemark",
+                    "parallelism", "2",
+                    "state-backend", "rocksdb",
+                    "mode", "streaming",
+                    "work-dir", "",
+                    "run-id", "run",
+                    "flink", "",
+                    "stop", "latest");
+
     public static void main(String[] args) {
         VariantMain.run(() -> measure(args));
     }
 
     private static void measure(String[] args) throws Exception {
-        VariantArgs a =
-                new VariantArgs(
-                        args,
-                        Map.of(
-                                "bootstrap", "",
-                                "input", "bench-clicks",
-                                "output", "bench-sessions-tidemark",
-                                "parallelism", "2",
-                                "state-backend", "rocksdb",
-                                "mode", "streaming",
-                                "work-dir", "",
-                                "run-id", "run",
-                                "flink", ""));
-        String runId = a.get("run-id");
+        VariantArgs a = new VariantArgs(args, DEFAULTS);
         long records = InputTopic.records(a.get("bootstrap"), a.get("input"));
+        List<String> jobArgs = jobArgs(a, a.get("stop"));
+        String flink = a.optional("flink");
+        ProcessProbe probe = ProcessProbe.start();
+        SessionizationJob.main(jobArgs.toArray(String[]::new));
+        ProcessProbe.Measurement measured = probe.stop();
+        ResultLine.of("tidemark", records, measured)
+                .with("mode", a.get("mode"))
+                .with("stateBackend", a.get("state-backend"))
+                .with("parallelism", a.integer("parallelism"))
+                .with("flink", flink == null ? "" : flink)
+                .with("subtasks", SubtaskRecords.snapshot())
+                .print();
+    }
+
+    /** The job's arguments for a run reading the input up to {@code stop} ({@code source.stop}). */
+    static List<String> jobArgs(VariantArgs a, String stop) {
+        String runId = a.get("run-id");
         List<String> jobArgs = new ArrayList<>();
         set(jobArgs, "kafka.bootstrap.servers", a.get("bootstrap"));
         set(jobArgs, "job.name", "bench-" + runId);
@@ -47,7 +65,7 @@ public final class TidemarkSessions {
         set(jobArgs, "topics.dlq", "bench-dlq-" + runId);
         set(jobArgs, "session.gap", BenchClicks.SESSION_GAP_MS + " ms");
         set(jobArgs, "event-time.out-of-orderness", BenchClicks.BOUND_MS + " ms");
-        set(jobArgs, "source.stop", "latest");
+        set(jobArgs, "source.stop", stop);
         set(jobArgs, "source.group-id", "bench-" + runId);
         set(jobArgs, "execution.mode", a.get("mode").toUpperCase());
         set(jobArgs, "parallelism", a.get("parallelism"));
@@ -69,16 +87,7 @@ public final class TidemarkSessions {
             jobArgs.add("--set");
             jobArgs.add("flink." + flink);
         }
-        ProcessProbe probe = ProcessProbe.start();
-        SessionizationJob.main(jobArgs.toArray(String[]::new));
-        ProcessProbe.Measurement measured = probe.stop();
-        ResultLine.of("tidemark", records, measured)
-                .with("mode", a.get("mode"))
-                .with("stateBackend", a.get("state-backend"))
-                .with("parallelism", a.integer("parallelism"))
-                .with("flink", flink == null ? "" : flink)
-                .with("subtasks", SubtaskRecords.snapshot())
-                .print();
+        return jobArgs;
     }
 
     private static void set(List<String> args, String key, String value) {

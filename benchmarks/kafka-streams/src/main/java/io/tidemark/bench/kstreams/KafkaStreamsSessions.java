@@ -110,6 +110,12 @@ public final class KafkaStreamsSessions {
             try {
                 ProcessProbe probe = ProcessProbe.start();
                 streams.start();
+                while (args.follow) {
+                    if (failure.get() != null) {
+                        throw new IllegalStateException("Kafka Streams failed", failure.get());
+                    }
+                    Thread.sleep(200); // runs until the harness stops the process
+                }
                 awaitCommitted(admin, args, streams, failure, begin, end);
                 ProcessProbe.Measurement measurement = probe.stop();
                 long dropped = droppedRecords(streams);
@@ -285,6 +291,9 @@ public final class KafkaStreamsSessions {
         String appId = "tidemark-bench-kstreams-" + System.nanoTime();
         long timeoutS = 1800;
 
+        /** Unbounded: run until killed (the harness's latency runs), measure nothing. */
+        boolean follow;
+
         static Args parse(String[] argv) throws java.io.IOException {
             Args args = new Args();
             for (int i = 0; i < argv.length; i++) {
@@ -310,6 +319,7 @@ public final class KafkaStreamsSessions {
                     case "--commit-interval-ms" -> args.commitIntervalMs = Long.parseLong(value);
                     case "--app-id" -> args.appId = value;
                     case "--timeout-s" -> args.timeoutS = Long.parseLong(value);
+                    case "--follow" -> args.follow = Boolean.parseBoolean(value);
                     default -> throw new IllegalArgumentException("unknown argument " + name);
                 }
             }
