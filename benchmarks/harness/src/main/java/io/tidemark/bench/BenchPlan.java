@@ -39,6 +39,9 @@ final class BenchPlan {
         }
     }
 
+    /** The restore run's topic: the first half of {@link Input#SMALL} when the run starts. */
+    static final String RESTORE_INPUT = "clicks-restore";
+
     /** Every run, in the order they execute. */
     static final List<String> RUNS =
             List.of(
@@ -303,6 +306,11 @@ final class BenchPlan {
             // A candidate optimisation, measured before it is adopted: timers on the heap
             // (checkpointed with the keyed state) instead of in RocksDB.
             args.addAll(List.of("--flink", "state.backend.rocksdb.timer-service.factory=HEAP"));
+        }
+        if (name.contains("-restore")) {
+            // starts on the first half (see Bench), appends the rest after the savepoint
+            args.set(args.indexOf("--input") + 1, RESTORE_INPUT);
+            args.addAll(List.of("--rest-from", input.topic));
         }
         if (name.contains("-object-reuse")) {
             // A candidate optimisation: chained operators hand records on without copying them.
