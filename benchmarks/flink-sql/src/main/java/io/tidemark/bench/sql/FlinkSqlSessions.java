@@ -3,6 +3,7 @@ package io.tidemark.bench.sql;
 import io.tidemark.bench.probe.ProcessProbe;
 import io.tidemark.bench.probe.ResultLine;
 import io.tidemark.bench.probe.SubtaskRecords;
+import io.tidemark.bench.probe.VariantArgs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -73,7 +74,7 @@ public final class FlinkSqlSessions {
             boolean follow) {
 
         static Options parse(String[] args) throws java.io.IOException {
-            Args a = Args.parse(args, DEFAULTS);
+            VariantArgs a = VariantArgs.parse(args, DEFAULTS);
             long gapMs =
                     a.optional("gap-ms") != null
                             ? a.number("gap-ms")

@@ -1,5 +1,6 @@
 package io.tidemark.bench.sql;
 
+import io.tidemark.bench.probe.VariantArgs;
 import io.tidemark.common.schemas.Click;
 import io.tidemark.common.schemas.Decoded;
 import io.tidemark.common.schemas.SingleObjectCodec;
@@ -46,8 +47,8 @@ public final class PrepareSqlInput {
 
     public static void main(String[] args) {
         try {
-            Args a =
-                    Args.parse(
+            VariantArgs a =
+                    VariantArgs.parse(
                             args,
                             Map.of(
                                     "bootstrap",

@@ -2,6 +2,7 @@ package io.tidemark.bench.variants;
 
 import io.tidemark.bench.probe.ProcessProbe;
 import io.tidemark.bench.probe.ResultLine;
+import io.tidemark.bench.probe.VariantArgs;
 import io.tidemark.common.schemas.Click;
 import io.tidemark.common.schemas.Decoded;
 import io.tidemark.common.schemas.SingleObjectCodec;
@@ -26,7 +27,7 @@ public final class ConsumeOnly {
 
     private static void measure(String[] args) throws Exception {
         VariantArgs a =
-                new VariantArgs(
+                VariantArgs.parse(
                         args, Map.of("bootstrap", "", "input", "bench-clicks", "run-id", "run"));
         long records = InputTopic.records(a.get("bootstrap"), a.get("input"));
         Properties props = new Properties();

@@ -3,6 +3,7 @@ package io.tidemark.bench.variants;
 import io.tidemark.bench.probe.ProcessProbe;
 import io.tidemark.bench.probe.ResultLine;
 import io.tidemark.bench.probe.SubtaskRecords;
+import io.tidemark.bench.probe.VariantArgs;
 import io.tidemark.common.schemas.Click;
 import io.tidemark.common.schemas.SingleObjectCodec;
 import java.nio.file.Path;
@@ -41,7 +42,7 @@ public final class FlinkPassThrough {
 
     private static void measure(String[] args) throws Exception {
         VariantArgs a =
-                new VariantArgs(
+                VariantArgs.parse(
                         args,
                         Map.of(
                                 "bootstrap", "",

@@ -17,28 +17,11 @@ final class InputTopic {
     /** Every partition's end offset. */
     static Map<TopicPartition, Long> endOffsets(String bootstrap, String topic)
             throws ExecutionException, InterruptedException {
-        Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        try (Admin admin = Admin.create(props)) {
-            var partitions =
-                    admin.describeTopics(java.util.List.of(topic))
-                            .allTopicNames()
-                            .get()
-                            .get(topic)
-                            .partitions();
-            Map<TopicPartition, OffsetSpec> latest =
-                    partitions.stream()
-                            .collect(
-                                    Collectors.toMap(
-                                            p -> new TopicPartition(topic, p.partition()),
-                                            p -> OffsetSpec.latest()));
-            Map<TopicPartition, Long> end = new java.util.HashMap<>();
-            admin.listOffsets(latest).all().get().forEach((tp, info) -> end.put(tp, info.offset()));
-            return end;
-        }
+        return offsets(bootstrap, topic, OffsetSpec.latest());
     }
 
-    static long records(String bootstrap, String topic)
+    private static Map<TopicPartition, Long> offsets(
+            String bootstrap, String topic, OffsetSpec spec)
             throws ExecutionException, InterruptedException {
         Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -49,24 +32,32 @@ final class InputTopic {
                             .get()
                             .get(topic)
                             .partitions();
-            Map<TopicPartition, OffsetSpec> earliest =
+            Map<TopicPartition, OffsetSpec> wanted =
                     partitions.stream()
                             .collect(
                                     Collectors.toMap(
                                             p -> new TopicPartition(topic, p.partition()),
-                                            p -> OffsetSpec.earliest()));
-            Map<TopicPartition, OffsetSpec> latest =
-                    earliest.keySet().stream()
-                            .collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest()));
-            long begin =
-                    admin.listOffsets(earliest).all().get().values().stream()
-                            .mapToLong(o -> o.offset())
-                            .sum();
-            long end =
-                    admin.listOffsets(latest).all().get().values().stream()
-                            .mapToLong(o -> o.offset())
-                            .sum();
-            return end - begin;
+                                            p -> spec));
+            Map<TopicPartition, Long> offsets = new java.util.HashMap<>();
+            admin.listOffsets(wanted)
+                    .all()
+                    .get()
+                    .forEach((tp, info) -> offsets.put(tp, info.offset()));
+            return offsets;
         }
+    }
+
+    /** Records in the topic: end minus beginning offsets. */
+    static long records(String bootstrap, String topic)
+            throws ExecutionException, InterruptedException {
+        long begin =
+                offsets(bootstrap, topic, OffsetSpec.earliest()).values().stream()
+                        .mapToLong(Long::longValue)
+                        .sum();
+        long end =
+                offsets(bootstrap, topic, OffsetSpec.latest()).values().stream()
+                        .mapToLong(Long::longValue)
+                        .sum();
+        return end - begin;
     }
 }

@@ -3,6 +3,7 @@ package io.tidemark.bench.variants;
 import io.tidemark.bench.probe.ProcessProbe;
 import io.tidemark.bench.probe.ResultLine;
 import io.tidemark.bench.probe.SubtaskRecords;
+import io.tidemark.bench.probe.VariantArgs;
 import io.tidemark.common.runtime.config.ConfigLoader;
 import io.tidemark.common.runtime.config.JobArgs;
 import io.tidemark.common.runtime.config.TidemarkConfig;
@@ -48,7 +49,7 @@ public final class TidemarkRestore {
         Map<String, String> defaults = new java.util.HashMap<>(TidemarkSessions.DEFAULTS);
         // the topic holding the whole input; --input holds its first half when the run starts
         defaults.put("rest-from", "");
-        VariantArgs a = new VariantArgs(args, defaults);
+        VariantArgs a = VariantArgs.parse(args, defaults);
         SessionizationJob job = new SessionizationJob();
         String bootstrap = a.get("bootstrap");
 

@@ -4,6 +4,7 @@ import io.tidemark.bench.BenchClicks;
 import io.tidemark.bench.probe.ProcessProbe;
 import io.tidemark.bench.probe.ResultLine;
 import io.tidemark.bench.probe.SubtaskRecords;
+import io.tidemark.bench.probe.VariantArgs;
 import io.tidemark.jobs.sessionization.SessionizationJob;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -37,7 +38,7 @@ public final class TidemarkSessions {
     }
 
     private static void measure(String[] args) throws Exception {
-        VariantArgs a = new VariantArgs(args, DEFAULTS);
+        VariantArgs a = VariantArgs.parse(args, DEFAULTS);
         long records = InputTopic.records(a.get("bootstrap"), a.get("input"));
         List<String> jobArgs = jobArgs(a, a.get("stop"));
         String flink = a.optional("flink");

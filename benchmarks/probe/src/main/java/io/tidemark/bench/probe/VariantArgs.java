@@ -1,18 +1,18 @@
-package io.tidemark.bench.sql;
+package io.tidemark.bench.probe;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** {@code --name value} pairs of a command line; every name must be one of the defaults' keys. */
-final class Args {
+/** A variant's command line: {@code --name value} pairs, every name one of the defaults' keys. */
+public final class VariantArgs {
 
     private final Map<String, String> values;
 
-    private Args(Map<String, String> values) {
+    private VariantArgs(Map<String, String> values) {
         this.values = values;
     }
 
-    static Args parse(String[] args, Map<String, String> defaults) {
+    public static VariantArgs parse(String[] args, Map<String, String> defaults) {
         Map<String, String> values = new LinkedHashMap<>(defaults);
         for (int i = 0; i < args.length; i += 2) {
             String name = args[i];
@@ -28,11 +28,11 @@ final class Args {
             }
             values.put(name.substring(2), args[i + 1]);
         }
-        return new Args(values);
+        return new VariantArgs(values);
     }
 
     /** The value, which must not be empty. */
-    String get(String name) {
+    public String get(String name) {
         String value = values.get(name);
         if (value == null || value.isEmpty()) {
             throw new IllegalArgumentException("--" + name + " is required");
@@ -41,12 +41,12 @@ final class Args {
     }
 
     /** The value, or null when empty. */
-    String optional(String name) {
+    public String optional(String name) {
         String value = values.get(name);
         return value == null || value.isEmpty() ? null : value;
     }
 
-    long number(String name) {
+    public long number(String name) {
         try {
             return Long.parseLong(get(name));
         } catch (NumberFormatException e) {
@@ -54,8 +54,12 @@ final class Args {
         }
     }
 
+    public int integer(String name) {
+        return Math.toIntExact(number(name));
+    }
+
     /** One of {@code allowed}, lower-cased. */
-    String oneOf(String name, String... allowed) {
+    public String oneOf(String name, String... allowed) {
         String value = get(name).toLowerCase(java.util.Locale.ROOT);
         for (String candidate : allowed) {
             if (candidate.equals(value)) {
