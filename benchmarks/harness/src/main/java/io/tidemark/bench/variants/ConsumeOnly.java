@@ -28,7 +28,7 @@ public final class ConsumeOnly {
     private static void measure(String[] args) throws Exception {
         VariantArgs a =
                 VariantArgs.parse(
-                        args, Map.of("bootstrap", "", "input", "bench-clicks", "run-id", "run"));
+                        args, Map.of("bootstrap", "", "input", "clicks", "run-id", "run"));
         long records = InputTopic.records(a.get("bootstrap"), a.get("input"));
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, a.get("bootstrap"));

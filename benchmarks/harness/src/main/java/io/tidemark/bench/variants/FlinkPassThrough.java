@@ -46,7 +46,7 @@ public final class FlinkPassThrough {
                         args,
                         Map.of(
                                 "bootstrap", "",
-                                "input", "bench-clicks",
+                                "input", "clicks",
                                 "output", "bench-passthrough",
                                 "parallelism", "2",
                                 "work-dir", "",

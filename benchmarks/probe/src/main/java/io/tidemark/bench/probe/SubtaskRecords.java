@@ -21,10 +21,10 @@ import org.apache.flink.metrics.reporter.MetricReporterFactory;
  */
 public final class SubtaskRecords implements MetricReporter {
 
-    /** Operator name → subtask index → the counter, while the task runs. */
+    /** {@code <operator name>#<subtask index>} → its counter, while the task runs. */
     private static final Map<String, Counter> LIVE = new ConcurrentHashMap<>();
 
-    /** Operator name → subtask index → the final count, once the task finished. */
+    /** {@code <operator name>#<subtask index>} → its final count, once the task finished. */
     private static final Map<String, Long> FINISHED = new ConcurrentHashMap<>();
 
     @Override
