@@ -16,11 +16,40 @@ import java.util.Map;
  * benchmarks/results/<date>.md} and {@code .json}.
  *
  * <pre>
- *   Bench [--events 5000000] [--small-events 1000000] [--users 10000] [--seed 42] [--runs a,b,...]
+ *   Bench [--events 5000000] [--small-events 1000000] [--users 10000] [--orders 600000]
+ *         [--customers 10000] [--seed 42] [--runs a,b,...]
  *         [--out benchmarks/results] [--work-dir target/bench] [--timeout-s 1200]
  * </pre>
  */
 public final class Bench {
+
+    /** Writes the clicks: the full input, its first part and the restore run's first half. */
+    private static InputLoader.Loaded loadClicks(EmbeddedKafka kafka, BenchOptions options) {
+        String bootstrap = kafka.bootstrapServers();
+        InputLoader.Loaded loaded = null;
+        for (BenchPlan.Input input : BenchPlan.Input.values()) {
+            long events = input == BenchPlan.Input.FULL ? options.events() : options.smallEvents();
+            kafka.createTopic(input.topic, input.partitions);
+            // the same seed: the small topic holds the first clicks of the full stream
+            InputLoader.Loaded written =
+                    InputLoader.load(
+                            bootstrap,
+                            input.topic,
+                            new BenchClicks(events, options.users(), 1_000, options.seed()));
+            System.out.printf(
+                    "loaded %,d clicks (%,d value bytes) into %s%n",
+                    written.records(), written.valueBytes(), input.topic);
+            if (input == BenchPlan.Input.FULL) {
+                loaded = written;
+            }
+        }
+        kafka.createTopic(BenchPlan.RESTORE_INPUT, 2);
+        InputLoader.load(
+                bootstrap,
+                BenchPlan.RESTORE_INPUT,
+                new BenchClicks(options.smallEvents() / 2, options.users(), 1_000, options.seed()));
+        return loaded;
+    }
 
     public static void main(String[] args) throws Exception {
         BenchOptions options = BenchOptions.parse(args);
@@ -31,29 +60,23 @@ public final class Bench {
             String bootstrap = kafka.bootstrapServers();
             long loadStart = System.nanoTime();
             InputLoader.Loaded loaded = null;
-            for (BenchPlan.Input input : BenchPlan.Input.values()) {
-                long events =
-                        input == BenchPlan.Input.FULL ? options.events() : options.smallEvents();
-                kafka.createTopic(input.topic, input.partitions);
-                // the same seed: the small topic holds the first clicks of the full stream
-                InputLoader.Loaded written =
-                        InputLoader.load(
-                                bootstrap,
-                                input.topic,
-                                new BenchClicks(events, options.users(), 1_000, options.seed()));
-                System.out.printf(
-                        "loaded %,d clicks (%,d value bytes) into %s%n",
-                        written.records(), written.valueBytes(), input.topic);
-                if (input == BenchPlan.Input.FULL) {
-                    loaded = written;
-                }
+            if (BenchPlan.needs(options.runs(), false)) {
+                loaded = loadClicks(kafka, options);
             }
-            kafka.createTopic(BenchPlan.RESTORE_INPUT, 2);
-            InputLoader.load(
-                    bootstrap,
-                    BenchPlan.RESTORE_INPUT,
-                    new BenchClicks(
-                            options.smallEvents() / 2, options.users(), 1_000, options.seed()));
+            InputLoader.LoadedShop shop = null;
+            if (BenchPlan.needs(options.runs(), true)) {
+                for (BenchOrders.Stream stream : BenchOrders.Stream.values()) {
+                    kafka.createTopic(stream.topic, 2);
+                }
+                shop =
+                        InputLoader.loadOrders(
+                                bootstrap,
+                                new BenchOrders(
+                                        options.orders(), options.customers(), options.seed()));
+                System.out.printf(
+                        "loaded %,d orders and %,d product and customer changes (%,d value bytes)%n",
+                        shop.orders(), shop.changes(), shop.valueBytes());
+            }
             long loadMs = (System.nanoTime() - loadStart) / 1_000_000;
 
             List<Map<String, Object>> results = new ArrayList<>();
@@ -111,7 +134,7 @@ public final class Bench {
             }
             Path out = Files.createDirectories(options.out());
             String date = LocalDate.now(ZoneOffset.UTC).toString();
-            Report report = new Report(options, loaded, loadMs, results, latency);
+            Report report = new Report(options, loaded, shop, loadMs, results, latency);
             Files.writeString(out.resolve(date + ".json"), report.json());
             Files.writeString(out.resolve(date + ".md"), report.markdown(date));
             System.out.println("report: " + out.resolve(date + ".md"));

@@ -9,6 +9,8 @@ import java.util.List;
  * @param events clicks generated into the input topic
  * @param smallEvents clicks in the smaller topic the settings comparisons read
  * @param users distinct users
+ * @param orders orders generated into the revenue runs' {@code orders} topic
+ * @param customers distinct customers of the revenue runs
  * @param seed seed of the generator
  * @param runs the runs to do (names from {@link BenchPlan#RUNS}); all when empty
  * @param out where the report goes
@@ -19,16 +21,26 @@ public record BenchOptions(
         long events,
         long smallEvents,
         int users,
+        long orders,
+        int customers,
         long seed,
         List<String> runs,
         Path out,
         Path workDir,
         long timeoutSeconds) {
 
+    /**
+     * Orders of the revenue runs: at 10,000 per event-time second, a minute of orders and changes
+     * (about 620,000 records), sized so the three revenue runs take a few minutes on 2 cores.
+     */
+    static final long DEFAULT_ORDERS = 600_000;
+
     static BenchOptions parse(String[] args) {
         long events = 5_000_000;
         long smallEvents = 1_000_000;
         int users = 10_000;
+        long orders = DEFAULT_ORDERS;
+        int customers = 10_000;
         long seed = 42;
         List<String> runs = List.of();
         Path out = Path.of("benchmarks", "results");
@@ -44,6 +56,8 @@ public record BenchOptions(
                 case "--events" -> events = Long.parseLong(value.replace("_", ""));
                 case "--small-events" -> smallEvents = Long.parseLong(value.replace("_", ""));
                 case "--users" -> users = Integer.parseInt(value);
+                case "--orders" -> orders = Long.parseLong(value.replace("_", ""));
+                case "--customers" -> customers = Integer.parseInt(value);
                 case "--seed" -> seed = Long.parseLong(value);
                 case "--runs" -> runs = List.of(value.split(","));
                 case "--out" -> out = Path.of(value);
@@ -53,7 +67,8 @@ public record BenchOptions(
                         throw new IllegalArgumentException(
                                 "unknown option "
                                         + name
-                                        + "; accepted: --events, --small-events, --users, --seed, --runs "
+                                        + "; accepted: --events, --small-events, --users, --orders,"
+                                        + " --customers, --seed, --runs "
                                         + BenchPlan.RUNS
                                         + ", --out, --work-dir, --timeout-s");
             }
@@ -64,6 +79,7 @@ public record BenchOptions(
                         "--runs: unknown run " + run + "; accepted: " + BenchPlan.RUNS);
             }
         }
-        return new BenchOptions(events, smallEvents, users, seed, runs, out, workDir, timeout);
+        return new BenchOptions(
+                events, smallEvents, users, orders, customers, seed, runs, out, workDir, timeout);
     }
 }

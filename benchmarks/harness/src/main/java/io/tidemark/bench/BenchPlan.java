@@ -50,6 +50,9 @@ final class BenchPlan {
                     "tidemark",
                     "flink-sql",
                     "kafka-streams",
+                    "tidemark-revenue",
+                    "flink-sql-revenue",
+                    "kafka-streams-revenue",
                     "tidemark-small",
                     "tidemark-heap-small",
                     "tidemark-heap-timers-small",
@@ -64,11 +67,28 @@ final class BenchPlan {
                     "latency-flink-sql",
                     "latency-kafka-streams");
 
+    /** The query of the revenue runs. */
+    static final String REVENUE = "revenue";
+
+    /** The suffix of the revenue runs, which read the shop ({@link BenchOrders}), not clicks. */
+    private static final String REVENUE_SUFFIX = "-" + REVENUE;
+
+    /** Whether the run reads the shop's orders and changelogs rather than clicks. */
+    static boolean isRevenue(String run) {
+        return run.endsWith(REVENUE_SUFFIX);
+    }
+
+    /** Whether any of the selected runs (all when empty) reads clicks, or the shop. */
+    static boolean needs(List<String> selected, boolean revenue) {
+        List<String> runs = selected.isEmpty() ? RUNS : selected;
+        return runs.stream().anyMatch(run -> isRevenue(run) == revenue);
+    }
+
     /**
      * One step.
      *
-     * @param query the query the run computes ({@code sessionization}; {@code limit} for the
-     *     consume-only and pass-through runs)
+     * @param query the query the run computes ({@code sessionization}, {@code revenue}; {@code
+     *     limit} for the consume-only and pass-through runs)
      * @param outputs report field → topic whose committed records are counted after the run
      * @param measured whether the step is a result (false for preparation)
      */
@@ -89,6 +109,13 @@ final class BenchPlan {
         List<Input> prepared = new ArrayList<>();
         for (String name : RUNS) {
             if (!runs.contains(name) || name.startsWith("latency-")) {
+                continue;
+            }
+            if (isRevenue(name)) {
+                if (name.startsWith("flink-sql")) {
+                    steps.add(prepareSqlRevenue(bootstrap));
+                }
+                steps.add(revenue(name, bootstrap, workDir.resolve(name).toString()));
                 continue;
             }
             Input input = input(name);
@@ -195,6 +222,103 @@ final class BenchPlan {
                 "prepare",
                 Map.of(),
                 false);
+    }
+
+    /** The plain-Avro copies of the shop that Flink SQL's {@code avro} format reads. */
+    static String plain(BenchOrders.Stream stream) {
+        return stream.topic + "-plain";
+    }
+
+    private static Step prepareSqlRevenue(String bootstrap) {
+        List<String> args = new ArrayList<>(List.of("--bootstrap", bootstrap));
+        for (BenchOrders.Stream stream : BenchOrders.Stream.values()) {
+            args.addAll(List.of("--" + stream.topic, stream.topic));
+            args.addAll(List.of("--" + stream.topic + "-plain", plain(stream)));
+        }
+        return new Step(
+                new VariantRun(
+                        "flink-sql-prepare-revenue",
+                        "flink-sql",
+                        "io.tidemark.bench.sql.PrepareSqlRevenueInput",
+                        args),
+                "prepare",
+                Map.of(),
+                false);
+    }
+
+    /**
+     * A revenue run: the revenue job, or the same query in Flink SQL or Kafka Streams, on the
+     * shop's three topics; each commits 1-minute windows to {@code bench-out-<run>-1m} and the
+     * 1-hour rollup to {@code bench-out-<run>-1h}.
+     */
+    private static Step revenue(String name, String bootstrap, String work) {
+        String windows = "bench-out-" + name + "-1m";
+        String rollup = "bench-out-" + name + "-1h";
+        String bound = String.valueOf(BenchOrders.BOUND_MS);
+        Map<String, String> outputs = new LinkedHashMap<>();
+        outputs.put("outputs", windows);
+        outputs.put("rollup", rollup);
+        VariantRun run;
+        if (name.startsWith("tidemark")) {
+            run =
+                    harness(
+                            name,
+                            "TidemarkRevenue",
+                            "--bootstrap",
+                            bootstrap,
+                            "--output-1m",
+                            windows,
+                            "--output-1h",
+                            rollup,
+                            "--work-dir",
+                            work,
+                            "--run-id",
+                            name);
+            outputs.put("late", "bench-late-" + name);
+            outputs.put("dlq", "bench-dlq-" + name);
+        } else if (name.startsWith("flink-sql")) {
+            run =
+                    new VariantRun(
+                            name,
+                            "flink-sql",
+                            "io.tidemark.bench.sql.FlinkSqlRevenue",
+                            List.of(
+                                    "--bootstrap",
+                                    bootstrap,
+                                    "--orders",
+                                    plain(BenchOrders.Stream.ORDERS),
+                                    "--products",
+                                    plain(BenchOrders.Stream.PRODUCTS),
+                                    "--customers",
+                                    plain(BenchOrders.Stream.CUSTOMERS),
+                                    "--output-1m",
+                                    windows,
+                                    "--output-1h",
+                                    rollup,
+                                    "--parallelism",
+                                    "2",
+                                    "--state-backend",
+                                    "rocksdb",
+                                    "--work-dir",
+                                    work,
+                                    "--bound-ms",
+                                    bound));
+        } else {
+            run =
+                    new VariantRun(
+                            name,
+                            "kafka-streams",
+                            "io.tidemark.bench.kstreams.KafkaStreamsRevenue",
+                            List.of(
+                                    "--bootstrap", bootstrap,
+                                    "--output-1m", windows,
+                                    "--output-1h", rollup,
+                                    "--threads", "2",
+                                    "--work-dir", work,
+                                    "--grace-ms", bound,
+                                    "--commit-interval-ms", "10000"));
+        }
+        return new Step(run, REVENUE, outputs, true);
     }
 
     private static Step step(String name, String bootstrap, Input input, String work) {

@@ -165,23 +165,29 @@ public final class FlinkSqlSessions {
 
     /** The Tidemark jobs' configuration, for a local MiniCluster. */
     static Configuration configuration(Options o) {
+        return configuration(o.batch(), o.parallelism(), o.stateBackend(), o.workDir());
+    }
+
+    /** The Tidemark jobs' configuration, for a local MiniCluster. */
+    static Configuration configuration(
+            boolean batch, int parallelism, String stateBackend, Path workDir) {
         Configuration conf = new Configuration();
         conf.set(
                 ExecutionOptions.RUNTIME_MODE,
-                o.batch() ? RuntimeExecutionMode.BATCH : RuntimeExecutionMode.STREAMING);
-        conf.set(CoreOptions.DEFAULT_PARALLELISM, o.parallelism());
+                batch ? RuntimeExecutionMode.BATCH : RuntimeExecutionMode.STREAMING);
+        conf.set(CoreOptions.DEFAULT_PARALLELISM, parallelism);
         conf.set(PipelineOptions.MAX_PARALLELISM, MAX_PARALLELISM);
-        conf.set(StateBackendOptions.STATE_BACKEND, o.stateBackend());
+        conf.set(StateBackendOptions.STATE_BACKEND, stateBackend);
         conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
         conf.set(
                 CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE,
                 CheckpointingMode.EXACTLY_ONCE);
-        if (!o.batch()) {
+        if (!batch) {
             conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, CHECKPOINT_INTERVAL);
         }
         conf.set(
                 CheckpointingOptions.CHECKPOINTS_DIRECTORY,
-                o.workDir().resolve("checkpoints").toUri().toString());
+                workDir.resolve("checkpoints").toUri().toString());
         // Every variant runs at the same parallelism: BATCH must not size stages from data volume.
         conf.setString("execution.batch.adaptive.auto-parallelism.enabled", "false");
         conf.setString(

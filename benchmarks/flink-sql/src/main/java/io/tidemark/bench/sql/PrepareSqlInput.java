@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumWriter;
@@ -88,6 +89,29 @@ public final class PrepareSqlInput {
 
     /** Copies {@code input} to {@code plain} unless that is done already. */
     static Outcome prepare(String bootstrap, String input, String plain) throws Exception {
+        SingleObjectCodec<Click> codec = SingleObjectCodec.of(Click.class);
+        PlainEncoder encoder = new PlainEncoder(ClickTable.avroSchema());
+        return prepare(
+                bootstrap,
+                input,
+                plain,
+                value -> {
+                    Decoded<Click> decoded = codec.decode(value);
+                    if (decoded.kind() != Decoded.Kind.RECORD
+                            || decoded.record().getEventTime() == null) {
+                        return null;
+                    }
+                    return encoder.encode(decoded.record());
+                });
+    }
+
+    /**
+     * Copies {@code input} to {@code plain} unless that is done already, each value converted by
+     * {@code toPlain} (null: skip the record).
+     */
+    static Outcome prepare(
+            String bootstrap, String input, String plain, Function<byte[], byte[]> toPlain)
+            throws Exception {
         Map<TopicPartition, long[]> offsets;
         int partitions;
         try (Topics topics = new Topics(bootstrap)) {
@@ -104,14 +128,15 @@ public final class PrepareSqlInput {
                 topics.createIfMissing(plain, partitions);
             }
         }
-        return copy(bootstrap, offsets, plain);
+        return copy(bootstrap, offsets, plain, toPlain);
     }
 
-    private static Outcome copy(String bootstrap, Map<TopicPartition, long[]> offsets, String plain)
+    private static Outcome copy(
+            String bootstrap,
+            Map<TopicPartition, long[]> offsets,
+            String plain,
+            Function<byte[], byte[]> toPlain)
             throws InterruptedException {
-        SingleObjectCodec<Click> codec = SingleObjectCodec.of(Click.class);
-        Schema schema = ClickTable.avroSchema();
-        PlainEncoder encoder = new PlainEncoder(schema);
         long inputRecords = offsets.values().stream().mapToLong(o -> o[1] - o[0]).sum();
         long written = 0;
         long skipped = 0;
@@ -131,9 +156,8 @@ public final class PrepareSqlInput {
                                     1]) {
                         continue; // written after we looked: not part of this input
                     }
-                    Decoded<Click> decoded = codec.decode(record.value());
-                    if (decoded.kind() != Decoded.Kind.RECORD
-                            || decoded.record().getEventTime() == null) {
+                    byte[] value = toPlain.apply(record.value());
+                    if (value == null) {
                         skipped++;
                         continue;
                     }
@@ -143,7 +167,7 @@ public final class PrepareSqlInput {
                                     record.partition(),
                                     record.timestamp(),
                                     record.key(),
-                                    encoder.encode(decoded.record())),
+                                    value),
                             (metadata, e) -> {
                                 if (e != null) {
                                     failure.compareAndSet(null, e);
@@ -163,7 +187,7 @@ public final class PrepareSqlInput {
         return new Outcome(inputRecords, written, skipped, false);
     }
 
-    /** Plain Avro binary (no header) of a click in the SQL table's schema. */
+    /** Plain Avro binary (no header) of a record in a SQL table's schema. */
     static final class PlainEncoder {
         private final Schema schema;
         private final GenericDatumWriter<GenericRecord> writer;
@@ -183,13 +207,21 @@ public final class PrepareSqlInput {
             row.put("type", click.getType().name());
             row.put("page", click.getPage());
             row.put("productId", click.getProductId());
+            return encode(row);
+        }
+
+        Schema schema() {
+            return schema;
+        }
+
+        byte[] encode(GenericRecord row) {
             bytes.reset();
             encoder = EncoderFactory.get().binaryEncoder(bytes, encoder);
             try {
                 writer.write(row, encoder);
                 encoder.flush();
             } catch (IOException e) {
-                throw new IllegalStateException("cannot encode " + click, e);
+                throw new IllegalStateException("cannot encode " + row, e);
             }
             return bytes.toByteArray();
         }

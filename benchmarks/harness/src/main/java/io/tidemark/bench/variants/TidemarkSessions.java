@@ -6,8 +6,6 @@ import io.tidemark.bench.probe.ResultLine;
 import io.tidemark.bench.probe.SubtaskRecords;
 import io.tidemark.bench.probe.VariantArgs;
 import io.tidemark.jobs.sessionization.SessionizationJob;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -56,43 +54,10 @@ public final class TidemarkSessions {
 
     /** The job's arguments for a run reading the input up to {@code stop} ({@code source.stop}). */
     static List<String> jobArgs(VariantArgs a, String stop) {
-        String runId = a.get("run-id");
-        List<String> jobArgs = new ArrayList<>();
-        set(jobArgs, "kafka.bootstrap.servers", a.get("bootstrap"));
-        set(jobArgs, "job.name", "bench-" + runId);
-        set(jobArgs, "topics.clicks", a.get("input"));
-        set(jobArgs, "topics.user-sessions", a.get("output"));
-        set(jobArgs, "topics.late", "bench-late-" + runId);
-        set(jobArgs, "topics.dlq", "bench-dlq-" + runId);
-        set(jobArgs, "session.gap", BenchClicks.SESSION_GAP_MS + " ms");
-        set(jobArgs, "event-time.out-of-orderness", BenchClicks.BOUND_MS + " ms");
-        set(jobArgs, "source.stop", stop);
-        set(jobArgs, "source.group-id", "bench-" + runId);
-        set(jobArgs, "execution.mode", a.get("mode").toUpperCase());
-        set(jobArgs, "parallelism", a.get("parallelism"));
-        set(jobArgs, "state.backend", a.get("state-backend"));
-        set(jobArgs, "checkpoint.interval", "10 s");
-        set(
-                jobArgs,
-                "checkpoint.dir",
-                Path.of(a.get("work-dir"), "checkpoints").toUri().toString());
-        set(jobArgs, "sink.transactional-id-prefix", "bench-" + runId);
-        set(
-                jobArgs,
-                "flink.metrics.reporter.bench.factory.class",
-                SubtaskRecords.Factory.class.getName());
-
-        String flink = a.optional("flink");
-        if (flink != null) {
-            // a Flink setting under test, e.g. state.backend.rocksdb.timer-service.factory=HEAP
-            jobArgs.add("--set");
-            jobArgs.add("flink." + flink);
-        }
+        List<String> jobArgs = TidemarkArgs.common(a, stop, BenchClicks.BOUND_MS);
+        TidemarkArgs.set(jobArgs, "topics.clicks", a.get("input"));
+        TidemarkArgs.set(jobArgs, "topics.user-sessions", a.get("output"));
+        TidemarkArgs.set(jobArgs, "session.gap", BenchClicks.SESSION_GAP_MS + " ms");
         return jobArgs;
-    }
-
-    private static void set(List<String> args, String key, String value) {
-        args.add("--set");
-        args.add(key + "=" + value);
     }
 }
