@@ -15,12 +15,21 @@ import picocli.CommandLine;
  */
 class SavepointCommandsITCase {
 
-    private static final String FIXTURE =
-            Path.of(
-                            "../state-migration/src/test/resources/savepoints/sessionization/0.1.0/savepoint")
-                    .toAbsolutePath()
-                    .normalize()
-                    .toString();
+    /** The current version's savepoint. */
+    private static final String FIXTURE = fixture("0.3.0");
+
+    /** A savepoint of a version with the keyed lateness classifier. */
+    private static final String KEYED_CLASSIFIER_FIXTURE = fixture("0.1.0");
+
+    private static String fixture(String version) {
+        return Path.of(
+                        "../state-migration/src/test/resources/savepoints/sessionization/"
+                                + version
+                                + "/savepoint")
+                .toAbsolutePath()
+                .normalize()
+                .toString();
+    }
 
     private StringWriter out = new StringWriter();
     private StringWriter err = new StringWriter();
@@ -63,7 +72,7 @@ class SavepointCommandsITCase {
 
     @Test
     void inspectListsOperatorsStatesAndOpenSessions() {
-        assertThat(run("savepoint", "inspect", FIXTURE)).isZero();
+        assertThat(run("savepoint", "inspect", KEYED_CLASSIFIER_FIXTURE)).isZero();
         assertThat(out.toString())
                 .contains("sessionization.classify.clicks")
                 .contains("max-event-time")
@@ -101,5 +110,51 @@ class SavepointCommandsITCase {
                                 "sessionization.dedup-old"))
                 .isZero();
         assertThat(out.toString()).contains("ALLOWED").contains("starts empty");
+    }
+
+    @Test
+    void aSavepointOfTheKeyedClassifierIsRefusedUntilMigratedThenPasses(@TempDir Path tmp) {
+        String migrated = tmp.resolve("migrated").toString();
+        assertThat(
+                        run(
+                                "savepoint",
+                                "check",
+                                "sessionization",
+                                "--savepoint",
+                                KEYED_CLASSIFIER_FIXTURE))
+                .isEqualTo(SavepointCheckCommand.REFUSED);
+        assertThat(out.toString())
+                .contains("sessionization.classify.clicks")
+                .contains("--lateness-state sessionization");
+
+        assertThat(
+                        run(
+                                "savepoint",
+                                "migrate",
+                                KEYED_CLASSIFIER_FIXTURE,
+                                "--to",
+                                migrated,
+                                "--lateness-state",
+                                "sessionization"))
+                .as(err.toString())
+                .isZero();
+        assertThat(out.toString())
+                .contains("moved sessionization.classify.clicks -> sessionization.lateness.clicks");
+        assertThat(run("savepoint", "check", "sessionization", "--savepoint", migrated))
+                .as(out.toString())
+                .isZero();
+
+        // Nothing left to move: a usage error, not a silent copy.
+        assertThat(
+                        run(
+                                "savepoint",
+                                "migrate",
+                                migrated,
+                                "--to",
+                                tmp.resolve("again").toString(),
+                                "--lateness-state",
+                                "sessionization"))
+                .isEqualTo(2);
+        assertThat(err.toString()).contains("holds no keyed lateness classifier state");
     }
 }

@@ -4,8 +4,10 @@ import io.tidemark.common.runtime.job.TidemarkJob;
 import io.tidemark.statemigration.manifest.CommittedManifests;
 import io.tidemark.statemigration.manifest.SavepointStates;
 import io.tidemark.statemigration.manifest.StateManifest;
+import io.tidemark.statemigration.migrate.LatenessStateMigration;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -24,13 +26,49 @@ public final class SavepointGate {
         StateManifest current = CommittedManifests.current(job.name());
         StateManifest held =
                 SavepointStates.manifest(job.name(), "savepoint", savepoint, knownUids(job));
-        return CompatibilityGate.check(
-                savepoint.toString(),
-                held,
-                current,
-                job.operatorUids(),
-                maxParallelism,
-                allowDropped);
+        GateReport report =
+                CompatibilityGate.check(
+                        savepoint.toString(),
+                        held,
+                        current,
+                        job.operatorUids(),
+                        maxParallelism,
+                        allowDropped);
+        return withMigrationAdvice(report, job, savepoint);
+    }
+
+    /**
+     * A refusal the release's own migration resolves names the command that runs it, instead of
+     * suggesting {@code --allow-dropped}, which would lose the state.
+     */
+    private static GateReport withMigrationAdvice(
+            GateReport report, TidemarkJob job, Path savepoint) {
+        Map<String, String> moved = new LinkedHashMap<>();
+        LatenessStateMigration.moves(job).forEach(move -> moved.put(move.fromUid(), move.toUid()));
+        List<Finding> findings =
+                report.findings().stream()
+                        .map(
+                                finding ->
+                                        finding.verdict() == Finding.Verdict.REFUSED
+                                                        && finding.state() == null
+                                                        && moved.containsKey(finding.uid())
+                                                ? new Finding(
+                                                        Finding.Verdict.REFUSED,
+                                                        finding.uid(),
+                                                        null,
+                                                        "0.3.0 chained the lateness classifier to"
+                                                                + " the source as "
+                                                                + moved.get(finding.uid())
+                                                                + " with operator state: migrate"
+                                                                + " this savepoint first with"
+                                                                + " `tidemark savepoint migrate "
+                                                                + savepoint
+                                                                + " --to NEW_PATH --lateness-state "
+                                                                + job.name()
+                                                                + "`")
+                                                : finding)
+                        .toList();
+        return new GateReport(report.job(), report.savepoint(), findings);
     }
 
     /** Operator id → uid for every uid the job has or had in a released version. */

@@ -40,7 +40,12 @@ public final class SavepointMigration {
 
     private final Path source;
     private final Map<String, String> renames = new LinkedHashMap<>();
+
+    /** New uid → its bootstrapped state. */
     private final Map<String, StateRewrite> rewrites = new LinkedHashMap<>();
+
+    /** New uid → the old uid whose state it replaces (the same uid when replaced in place). */
+    private final Map<String, String> rewrittenFrom = new LinkedHashMap<>();
 
     private SavepointMigration(Path source) {
         if (!Files.isRegularFile(source.resolve("_metadata"))) {
@@ -66,9 +71,21 @@ public final class SavepointMigration {
 
     /** Operator {@code uid}'s state is replaced by what {@code rewrite} bootstraps. */
     public SavepointMigration replace(String uid, StateRewrite rewrite) {
-        if (rewrites.putIfAbsent(uid, rewrite) != null) {
-            throw new IllegalArgumentException("uid " + uid + " is already rewritten");
+        return rebuild(uid, uid, rewrite);
+    }
+
+    /**
+     * Operator {@code from}'s state is removed and operator {@code to} gets what {@code rewrite}
+     * bootstraps (typically from {@code from}'s state): for a state Flink cannot carry over, such
+     * as keyed state that became operator state.
+     */
+    public SavepointMigration rebuild(String from, String to, StateRewrite rewrite) {
+        if (rewrites.containsKey(to) || rewrittenFrom.containsValue(from)) {
+            throw new IllegalArgumentException(
+                    "uid " + from + " or " + to + " is already rewritten: " + rewrittenFrom);
         }
+        rewrites.put(to, rewrite);
+        rewrittenFrom.put(to, from);
         return this;
     }
 
@@ -92,10 +109,12 @@ public final class SavepointMigration {
                                 OperatorIdentifier.forUid(from), OperatorIdentifier.forUid(to)));
         List<String> replaced = new ArrayList<>();
         for (Map.Entry<String, StateRewrite> rewrite : rewrites.entrySet()) {
-            OperatorIdentifier id = OperatorIdentifier.forUid(rewrite.getKey());
-            writer.removeOperator(id);
-            writer.withOperator(id, rewrite.getValue().build(env, source));
-            replaced.add(rewrite.getKey());
+            String from = rewrittenFrom.get(rewrite.getKey());
+            writer.removeOperator(OperatorIdentifier.forUid(from));
+            writer.withOperator(
+                    OperatorIdentifier.forUid(rewrite.getKey()),
+                    rewrite.getValue().build(env, source));
+            replaced.add(from.equals(rewrite.getKey()) ? from : from + " -> " + rewrite.getKey());
         }
         writer.write(target.toUri().toString());
         env.execute("tidemark-savepoint-migrate " + renames + " " + replaced);

@@ -65,8 +65,8 @@ class CompatibilityGateTest {
         String removed =
                 job.name()
                         + (job instanceof SessionizationJob
-                                ? ".classify.clicks"
-                                : ".classify.orders");
+                                ? ".lateness.clicks"
+                                : ".lateness.orders");
         List<String> uids = new ArrayList<>(job.operatorUids());
         assertThat(uids.remove(removed)).isTrue();
         StateManifest without = without(current, removed);

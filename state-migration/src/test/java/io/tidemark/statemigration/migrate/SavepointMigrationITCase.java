@@ -98,6 +98,26 @@ class SavepointMigrationITCase {
     }
 
     @Test
+    void keyedClassifierMaximaMoveUnchangedToTheChainedClassifiersUnionState() throws Exception {
+        Path old = Fixture.at("sessionization", "0.2.0").savepoint().toAbsolutePath();
+        Path migrated = tmp.resolve("lateness");
+        SavepointMigration migration = SavepointMigration.from(old);
+
+        int moved = LatenessStateMigration.addTo(migration, new SessionizationJob(), old);
+        migration.writeTo(migrated);
+
+        assertThat(moved).isEqualTo(1);
+        Map<String, Long> keyed = maxima(old);
+        assertThat(keyed).containsOnlyKeys("clicks/0", "clicks/1");
+        assertThat(unionMaxima(migrated)).isEqualTo(keyed);
+        assertThat(LatenessStateMigration.needed(new SessionizationJob(), migrated))
+                .as("nothing left to move")
+                .isEmpty();
+        GateReport report = SavepointGate.check(new SessionizationJob(), migrated, 128, Set.of());
+        assertThat(report.passes()).as(report.render()).isTrue();
+    }
+
+    @Test
     void anExistingTargetIsRefused() {
         assertThatThrownBy(
                         () -> SavepointMigration.from(fixture()).renameUid(DEDUP, "x").writeTo(tmp))
@@ -117,7 +137,26 @@ class SavepointMigrationITCase {
         return out;
     }
 
-    /** The lateness classifier's per-partition maxima in {@code savepoint}, as a stream. */
+    /** The chained classifier's union state in {@code savepoint}: partition → maximum. */
+    private static Map<String, Long> unionMaxima(Path savepoint) throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        Map<String, Long> out = new TreeMap<>();
+        try (CloseableIterator<Tuple2<String, Long>> it =
+                SavepointReader.read(
+                                env,
+                                savepoint.toUri().toString(),
+                                new EmbeddedRocksDBStateBackend())
+                        .readUnionState(
+                                OperatorIdentifier.forUid("sessionization.lateness.clicks"),
+                                LatenessClassifier.MAX_EVENT_TIME_STATE,
+                                Types.<Tuple2<String, Long>>TUPLE(Types.STRING, Types.LONG))
+                        .executeAndCollect()) {
+            it.forEachRemaining(t -> out.merge(t.f0, t.f1, Math::max));
+        }
+        return out;
+    }
+
+    /** The keyed lateness classifier's per-partition maxima in {@code savepoint}, as a stream. */
     private static DataStream<Tuple2<String, Long>> readMaxima(
             StreamExecutionEnvironment env, Path savepoint) throws java.io.IOException {
         return SavepointReader.read(

@@ -8,7 +8,7 @@ import java.util.List;
 /**
  * The revenue job's operator uids, in one place: part of its public contract, since savepoints map
  * state to uids (renaming one loses that operator's state on upgrade). The reused join stage adds
- * its own under this job's name ({@code revenue.join-customer}, {@code revenue.classify.orders},
+ * its own under this job's name ({@code revenue.join-customer}, {@code revenue.lateness.orders},
  * …), so the two jobs never share state. Sink names also name the sinks' transactional-id prefixes.
  */
 public final class RevenueUids {

@@ -108,7 +108,7 @@ public final class LateReplay {
                 decoded.transform(
                                 "stamp event time of late " + inputName,
                                 type,
-                                new TimestampOverride<T>(TimestampOverride.Source.EVENT_TIME))
+                                new TimestampOverride<T>())
                         .uid(IngestStage.uid(prefix, "late-stamp", inputName));
         return new Replayed<>(records, decoded.getSideOutput(DLQ));
     }

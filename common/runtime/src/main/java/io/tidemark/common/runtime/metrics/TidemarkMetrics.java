@@ -89,15 +89,14 @@ public final class TidemarkMetrics {
      */
     public static final String PARTITION_LATE = "late";
 
-    // ------------------------------------------------------------ ingest: stamp event time <input>
-
     /**
-     * Gauge (stamp event time), ms: how far the watermark is behind the data, {@code max(0, M −
-     * W)}, where {@code M} is the largest event time of the on-time records this subtask passed on
-     * and {@code W} the current watermark there (the one windows downstream see: the minimum over
-     * all source partitions, at least {@code B + 2 ms} behind each partition's maximum). So with
-     * every partition moving it sits near {@code B + 2 ms} plus how far the slowest partition
-     * trails the fastest. 0 before the first record and once the watermark passed every record (end
+     * Gauge (classify), ms: how far the watermark is behind the data, {@code max(0, M − W)}, where
+     * {@code M} is the largest event time of the on-time records this subtask passed on and {@code
+     * W} the current watermark there (the classifier is chained to the source: the minimum over the
+     * partitions this source subtask reads, at least {@code B + 2 ms} behind each one's maximum;
+     * windows downstream see the minimum of these over all subtasks). So with every partition
+     * moving it sits near {@code B + 2 ms} plus how far this subtask's slowest partition trails its
+     * fastest. 0 before the first record and once the watermark passed every record (end
      * of input). {@link Long#MAX_VALUE} while records were passed on but no watermark has arrived
      * yet: the first moments of a job, a partition that is empty and gets no heartbeats (the
      * watermark is stalled), or BATCH execution, which has no watermarks before the end.

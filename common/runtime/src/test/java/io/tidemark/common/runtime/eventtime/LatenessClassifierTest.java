@@ -9,12 +9,11 @@ import io.tidemark.common.schemas.ErrorEnvelope;
 import io.tidemark.common.schemas.ReasonCode;
 import java.time.Instant;
 import java.util.List;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -24,13 +23,12 @@ class LatenessClassifierTest {
     private static final long B = 2_000L;
     private static final long T0 = Instant.parse("2026-11-01T10:00:00Z").toEpochMilli();
 
-    private KeyedOneInputStreamOperatorTestHarness<String, InputRecord<String>, InputRecord<String>>
-            harness;
+    private OneInputStreamOperatorTestHarness<InputRecord<String>, InputRecord<String>> harness;
     private long nextOffset;
 
     @BeforeEach
     void setUp() throws Exception {
-        harness = newHarness(false);
+        harness = newHarness();
         harness.open();
     }
 
@@ -39,13 +37,16 @@ class LatenessClassifierTest {
         harness.close();
     }
 
-    private static KeyedOneInputStreamOperatorTestHarness<
-                    String, InputRecord<String>, InputRecord<String>>
-            newHarness(boolean idleness) throws Exception {
-        return new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new LatenessClassifier<String>("test", B, idleness)),
-                LatenessClassifier::partitionKey,
-                Types.STRING);
+    private static OneInputStreamOperatorTestHarness<InputRecord<String>, InputRecord<String>>
+            newHarness() throws Exception {
+        return newHarness(1, 0);
+    }
+
+    /** Subtask {@code index} of {@code parallelism}, max parallelism 128. */
+    private static OneInputStreamOperatorTestHarness<InputRecord<String>, InputRecord<String>>
+            newHarness(int parallelism, int index) throws Exception {
+        return new OneInputStreamOperatorTestHarness<>(
+                new LatenessClassifier<String>("test", B, false), 128, parallelism, index);
     }
 
     private InputRecord<String> record(int partition, long eventTime, RecordKind kind) {
@@ -72,8 +73,7 @@ class LatenessClassifierTest {
     }
 
     private static void push(
-            KeyedOneInputStreamOperatorTestHarness<String, InputRecord<String>, InputRecord<String>>
-                    h,
+            OneInputStreamOperatorTestHarness<InputRecord<String>, InputRecord<String>> h,
             InputRecord<String> r)
             throws Exception {
         h.processElement(new StreamRecord<>(r, r.offset));
@@ -192,7 +192,7 @@ class LatenessClassifierTest {
         OperatorSubtaskState snapshot = harness.snapshot(1L, 1L);
         harness.close();
 
-        harness = newHarness(false);
+        harness = newHarness();
         harness.initializeState(snapshot);
         harness.open();
         push(0, T0 - B); // on time against the restored maximum of partition 0
@@ -204,28 +204,71 @@ class LatenessClassifierTest {
     }
 
     @Test
-    void withIdlenessRecordsBehindTheWatermarkAreLateAfterIdle() throws Exception {
-        harness.close();
-        harness = newHarness(true);
-        harness.open();
-        push(0, T0);
-        harness.processWatermark(new Watermark(T0 + 5_000)); // idleness let it run ahead
-        push(0, T0 + 1_000); // on time by the rule, but behind the watermark
-
-        assertThat(onTimeEventTimes()).containsExactly(T0);
-        assertThat(late())
-                .extracting(ErrorEnvelope::getReasonCode)
-                .containsExactly(ReasonCode.LATE_AFTER_IDLE);
-    }
-
-    @Test
-    void withoutIdlenessTheWatermarkIsNeverConsulted() throws Exception {
+    void theWatermarkIsNeverConsulted() throws Exception {
         push(0, T0);
         harness.processWatermark(new Watermark(T0 + 5_000));
         push(0, T0 + 1_000);
 
         assertThat(onTimeEventTimes()).containsExactly(T0, T0 + 1_000);
         assertThat(late()).isEmpty();
+        assertThat(harness.getOutput()).contains(new Watermark(T0 + 5_000));
+    }
+
+    @Test
+    void afterRescalingEverySubtaskJudgesAPartitionAgainstTheMaximumItsOwnerHad() throws Exception {
+        // At p=2 the source gave partition 0 to subtask 0 and partition 1 to subtask 1.
+        OperatorSubtaskState[] snapshots = new OperatorSubtaskState[2];
+        long[] maxima = {T0, T0 + 10_000};
+        for (int subtask = 0; subtask < 2; subtask++) {
+            try (var h = newHarness(2, subtask)) {
+                h.open();
+                push(h, record(subtask, maxima[subtask], RecordKind.DATA));
+                snapshots[subtask] = h.snapshot(1L, 1L);
+            }
+        }
+        OperatorSubtaskState merged = AbstractStreamOperatorTestHarness.repackageState(snapshots);
+
+        // Restored at p=3, any subtask may be handed either partition.
+        for (int subtask = 0; subtask < 3; subtask++) {
+            try (var h = newHarness(3, subtask)) {
+                h.initializeState(
+                        AbstractStreamOperatorTestHarness.repartitionOperatorState(
+                                merged, 128, 2, 3, subtask));
+                h.open();
+                push(h, record(0, T0 - B, RecordKind.DATA)); // on time against T0
+                push(h, record(1, T0 + 10_000 - B - 1, RecordKind.DATA)); // late against T0 + 10 s
+                assertThat(h.extractOutputValues())
+                        .as("subtask %d of 3", subtask)
+                        .extracting(r -> r.eventTime)
+                        .containsExactly(T0 - B);
+                assertThat(h.getSideOutput(LatenessClassifier.LATE))
+                        .as("subtask %d of 3", subtask)
+                        .extracting(r -> r.getValue().getPartition())
+                        .containsExactly(1);
+            }
+        }
+    }
+
+    @Test
+    void aRestoredMaximumOfAPartitionNotReadSinceIsCheckpointedAgain() throws Exception {
+        push(0, T0);
+        OperatorSubtaskState first = harness.snapshot(1L, 1L);
+        harness.close();
+
+        // Restored, but partition 0 gets no record before the next checkpoint.
+        harness = newHarness();
+        harness.initializeState(first);
+        harness.open();
+        push(1, T0);
+        OperatorSubtaskState second = harness.snapshot(2L, 2L);
+        harness.close();
+
+        harness = newHarness();
+        harness.initializeState(second);
+        harness.open();
+        push(0, T0 - B - 1);
+
+        assertThat(late()).extracting(ErrorEnvelope::getPartition).containsExactly(0);
     }
 
     @Test
@@ -234,12 +277,8 @@ class LatenessClassifierTest {
         harness.close();
         CapturedMetrics metrics = new CapturedMetrics();
         harness =
-                new KeyedOneInputStreamOperatorTestHarness<>(
-                        new KeyedProcessOperator<>(
-                                new LatenessClassifier<String>("test", B, false)),
-                        LatenessClassifier::partitionKey,
-                        Types.STRING,
-                        metrics.environment());
+                new OneInputStreamOperatorTestHarness<>(
+                        new LatenessClassifier<String>("test", B, false), metrics.environment());
         harness.open();
         assertThat(metrics.all()).doesNotContainKey("partition.clicks/0.maxEventTime");
 
@@ -251,11 +290,34 @@ class LatenessClassifierTest {
 
         assertThat(metrics.count("onTime")).isEqualTo(3);
         assertThat(metrics.count("late")).isEqualTo(1);
-        assertThat(metrics.count("lateAfterIdle")).isZero();
         assertThat(metrics.count("heartbeats")).isEqualTo(1);
         assertThat(metrics.gauge("partition.clicks/0.maxEventTime")).isEqualTo(T0 + 5_000);
         assertThat(metrics.gauge("partition.clicks/1.maxEventTime")).isEqualTo(T0 - 59_000);
         assertThat(metrics.count("partition.clicks/0.late")).isEqualTo(1);
         assertThat(metrics.count("partition.clicks/1.late")).isZero();
+    }
+
+    @Test
+    void reportsHowFarTheWatermarkTrailsTheOnTimeData() throws Exception {
+        harness.close();
+        CapturedMetrics metrics = new CapturedMetrics();
+        harness =
+                new OneInputStreamOperatorTestHarness<>(
+                        new LatenessClassifier<String>("test", B, false), metrics.environment());
+        harness.open();
+        assertThat(metrics.gauge("watermarkLag")).isEqualTo(0L); // nothing seen yet
+
+        push(0, T0);
+        assertThat(metrics.gauge("watermarkLag")).isEqualTo(Long.MAX_VALUE); // no watermark
+
+        harness.processWatermark(new Watermark(T0 - 2_002));
+        assertThat(metrics.gauge("watermarkLag")).isEqualTo(2_002L);
+
+        push(1, T0 + 10_000);
+        push(0, T0 - 100 * B); // late: not passed on, so not part of the lag
+        assertThat(metrics.gauge("watermarkLag")).isEqualTo(12_002L);
+
+        harness.processWatermark(new Watermark(Long.MAX_VALUE)); // end of input
+        assertThat(metrics.gauge("watermarkLag")).isEqualTo(0L);
     }
 }
