@@ -58,7 +58,7 @@ class FlinkSqlRevenueTest {
                             .text();
             Map<String, Object> result = io.tidemark.bench.probe.ResultLine.parse(line);
             assertThat(result).containsEntry("variant", "flink-sql-revenue");
-            assertThat(((Number) result.get("records")).longValue()).isEqualTo(8 + 4 + 3);
+            assertThat(((Number) result.get("records")).longValue()).isEqualTo(11 + 4 + 3);
 
             assertThat(firstHour(committed(kafka, "revenue-1m")))
                     .containsExactlyInAnyOrderElementsOf(RevenueFixture.EXPECTED_1M);

@@ -22,7 +22,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 /**
  * A tiny fixed shop whose revenue is worked out by hand ({@link #EXPECTED_1M}): a product changes
  * category and a customer region between orders, an order has two lines in one group, one order
- * comes twice, one line names an unknown product and one order an unknown customer. Two orders
+ * comes twice, one line names an unknown product and one order an unknown customer. Five orders
  * hours later only move event time on. One partition per topic, so every variant's event time is
  * the same one stream.
  */
@@ -92,9 +92,17 @@ final class RevenueFixture {
             order(producer, "o-3", "c-1", "USD", 95_000, line("p-1", 1, 1100));
             order(producer, "o-4", "c-2", "EUR", 125_000, line("p-2", 3, 500), line("p-9", 1, 100));
             order(producer, "o-5", "c-9", "GBP", 130_000, line("p-2", 1, 500));
-            // Event time moves on: every window above closes, in every engine.
-            order(producer, "o-6", "c-1", "EUR", 7_200_000, line("p-2", 1, 500));
-            order(producer, "o-7", "c-1", "EUR", 10_800_000, line("p-2", 1, 500));
+            // Event time moves on, an hour at a time, until every window above has closed in
+            // every engine (Kafka Streams' join grace and suppression each hold the latest back).
+            for (int hour = 2; hour <= 6; hour++) {
+                order(
+                        producer,
+                        "o-" + (4 + hour),
+                        "c-1",
+                        "EUR",
+                        hour * 3_600_000L,
+                        line("p-2", 1, 500));
+            }
         }
     }
 

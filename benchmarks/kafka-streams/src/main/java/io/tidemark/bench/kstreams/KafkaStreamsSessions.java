@@ -155,7 +155,7 @@ public final class KafkaStreamsSessions {
         return props;
     }
 
-    private static List<TopicPartition> partitions(Admin admin, String topic) throws Exception {
+    static List<TopicPartition> partitions(Admin admin, String topic) throws Exception {
         TopicDescription description;
         try {
             description =
@@ -172,7 +172,7 @@ public final class KafkaStreamsSessions {
                 .toList();
     }
 
-    private static Map<TopicPartition, Long> offsets(
+    static Map<TopicPartition, Long> offsets(
             Admin admin, List<TopicPartition> partitions, OffsetSpec spec) throws Exception {
         Map<TopicPartition, OffsetSpec> request = new HashMap<>();
         partitions.forEach(p -> request.put(p, spec));
@@ -189,8 +189,7 @@ public final class KafkaStreamsSessions {
      * Creates the output topic (as many partitions as the input, the broker's replication factor)
      * when it does not exist: Kafka Streams never creates its sink topics.
      */
-    private static void createIfMissing(Admin admin, String topic, int partitions)
-            throws Exception {
+    static void createIfMissing(Admin admin, String topic, int partitions) throws Exception {
         try {
             admin.createTopics(
                             List.of(
