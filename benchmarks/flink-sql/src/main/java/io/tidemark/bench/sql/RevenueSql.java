@@ -154,14 +154,17 @@ final class RevenueSql {
                     + "GROUP BY window_start, window_end, window_time, `category`, `region`,"
                     + " `currency`";
 
-    /** The 1-hour rollup: a cascaded window over the 1-minute results' window time. */
+    /**
+     * The 1-hour rollup: a cascaded window over the 1-minute results ({@code minutes}: {@code
+     * revenue_1m} with its window time as {@code rowtime}, see {@link FlinkSqlRevenue}).
+     */
     static final String ROLLUP_1H =
             "CREATE TEMPORARY VIEW revenue_1h AS\n"
                     + "SELECT window_start AS `wstart`, window_end AS `wend`, `category`, `region`,"
                     + " `currency`,\n"
                     + "  SUM(`orders`) AS `orders`, SUM(`units`) AS `units`, SUM(`revenueMinor`)"
                     + " AS `revenueMinor`\n"
-                    + "FROM TABLE(TUMBLE(TABLE revenue_1m, DESCRIPTOR(`wtime`), INTERVAL '1'"
+                    + "FROM TABLE(TUMBLE(TABLE minutes, DESCRIPTOR(`rowtime`), INTERVAL '1'"
                     + " HOUR))\n"
                     + "GROUP BY window_start, window_end, `category`, `region`, `currency`";
 
