@@ -16,7 +16,7 @@ import java.util.Map;
  * benchmarks/results/<date>.md} and {@code .json}.
  *
  * <pre>
- *   Bench [--events 5000000] [--small-events 1000000] [--users 10000] [--orders 600000]
+ *   Bench [--events 5000000] [--small-events 1000000] [--users 10000] [--orders 200000]
  *         [--customers 10000] [--seed 42] [--runs a,b,...]
  *         [--out benchmarks/results] [--work-dir target/bench] [--timeout-s 1200]
  * </pre>
