@@ -31,8 +31,9 @@ public record BenchOptions(
 
     /**
      * Orders of the revenue runs: at 10,000 per event-time second, 20 s of orders (211,200 records
-     * with the changelogs), so the three revenue runs take about 4 minutes on 2 cores: the revenue
-     * job processes about a tenth of the clicks the sessionization job does per CPU-second.
+     * with the changelogs), so the three revenue runs take a few minutes on 2 cores (6 min with
+     * loading on a busy machine): the revenue job processes about a tenth of the events per
+     * CPU-second the sessionization job does.
      */
     static final long DEFAULT_ORDERS = 200_000;
 
