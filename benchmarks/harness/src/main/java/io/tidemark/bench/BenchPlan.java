@@ -12,7 +12,9 @@ import java.util.Map;
  * <p>The head-to-head runs read the full input ({@code --events}, 5 M clicks by default). The runs
  * that compare settings of one variant (state backend, BATCH, parallelism, timers) read a smaller
  * topic holding the first {@code --small-events} clicks of the same stream, each against a baseline
- * on that same topic, so the whole benchmark stays under 30 minutes on 2 cores.
+ * on that same topic, so the whole benchmark stays under 30 minutes on 2 cores. The revenue runs
+ * ({@code *-revenue}) read the shop instead: {@code --orders} orders and the product and customer
+ * changelogs ({@link BenchOrders}).
  */
 final class BenchPlan {
 
