@@ -47,6 +47,8 @@ public final class LiveJobReport {
         SortedMap<String, Long> partitionMax = new TreeMap<>();
         SortedMap<String, Long> partitionLate = new TreeMap<>();
         long lag = Long.MIN_VALUE;
+        long newest = Long.MIN_VALUE;
+        Long lowestWatermark = null;
         List<JobReport.OperatorWatermark> watermarks = new ArrayList<>();
         for (JsonNode vertex : job.path("vertices")) {
             String vertexId = vertex.path("id").asText();
@@ -62,6 +64,11 @@ public final class LiveJobReport {
                     counts.merge(COUNTERS.get(path[0]), value, Long::sum);
                 } else if (path.length == 1 && path[0].equals(TidemarkMetrics.WATERMARK_LAG)) {
                     lag = Math.max(lag, value);
+                } else if (path.length == 1 && path[0].equals(TidemarkMetrics.MAX_EVENT_TIME)) {
+                    newest = Math.max(newest, value);
+                } else if (path.length == 1 && path[0].equals(TidemarkMetrics.WATERMARK)) {
+                    lowestWatermark =
+                            lowestWatermark == null ? value : Math.min(lowestWatermark, value);
                 } else if (path.length == 3 && path[0].equals(TidemarkMetrics.REASON)) {
                     dlq.merge(path[1], value, Long::sum);
                 } else if (path.length >= 3 && path[0].equals(TidemarkMetrics.PARTITION)) {
@@ -79,6 +86,11 @@ public final class LiveJobReport {
             watermarks.add(
                     new JobReport.OperatorWatermark(
                             vertex.path("name").asText(), inputWatermark(rest, jobId, vertexId)));
+        }
+        if (lowestWatermark != null) {
+            // The watermark windows see is the lowest over every source subtask: a subtask whose
+            // own lag is small may still be held back by a partition another subtask reads.
+            lag = Math.max(lag, TidemarkMetrics.watermarkLag(newest, lowestWatermark));
         }
         Map<String, Long> ordered = new LinkedHashMap<>();
         COUNTERS.values().stream()

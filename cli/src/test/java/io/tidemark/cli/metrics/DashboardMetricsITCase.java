@@ -290,6 +290,7 @@ class DashboardMetricsITCase {
                             "lateAfterIdle",
                             "heartbeats",
                             "partition_maxEventTime",
+                            "watermark",
                             "watermarkLag")) {
                 soft.assertThat(
                                 scrape.of(
@@ -412,7 +413,7 @@ class DashboardMetricsITCase {
         // the watermark at 10:00:30 − 2.002 s: 42.002 s behind 10:01:10.
         assertThat(lagOf(scrape, revenue, "orders")).isEqualTo(42_002.0);
         // Enrichment's orders partition 1 holds only bad records, which never advance the
-        // watermark: it never starts, and the lag says so.
+        // watermark: the watermark of the subtask reading it never starts, and the lag says so.
         assertThat(lagOf(scrape, enrichment, "orders")).isEqualTo((double) Long.MAX_VALUE);
     }
 
@@ -444,19 +445,32 @@ class DashboardMetricsITCase {
 
     // ------------------------------------------------------------------ helpers
 
-    /** The watermark lag of the "stamp event time <input>" operator of a run, over subtasks. */
+    /**
+     * How far the watermark the windows see trails the newest record of one input of a run, as the
+     * dashboard computes it: the largest {@code maxEventTime} of its validation subtasks minus the
+     * lowest {@code watermark} of its classifier subtasks (each chained to a source subtask).
+     */
     private static double lagOf(PrometheusScrape s, Run run, String input) {
-        return s
-                .of(
-                        OP + "watermarkLag",
-                        x ->
-                                run.label().equals(x.label("job_name"))
-                                        && ("stamp_event_time_" + input)
-                                                .equals(x.label("operator_name")))
-                .stream()
-                .mapToDouble(Sample::value)
-                .max()
-                .orElse(Double.NaN);
+        double newest = extreme(s, run, "maxEventTime", "validate_" + input, true);
+        double lowest = extreme(s, run, "watermark", "classify_lateness_" + input, false);
+        if (Double.isNaN(newest) || Double.isNaN(lowest)) {
+            return Double.NaN;
+        }
+        return lowest <= Long.MIN_VALUE ? (double) Long.MAX_VALUE : Math.max(0, newest - lowest);
+    }
+
+    private static double extreme(
+            PrometheusScrape s, Run run, String metric, String operator, boolean max) {
+        var values =
+                s
+                        .of(
+                                OP + metric,
+                                x ->
+                                        run.label().equals(x.label("job_name"))
+                                                && operator.equals(x.label("operator_name")))
+                        .stream()
+                        .mapToDouble(Sample::value);
+        return (max ? values.max() : values.min()).orElse(Double.NaN);
     }
 
     /** partition label → the gauge's value, for one job. */

@@ -36,4 +36,16 @@ class SessionizationUidsTest {
                                 java.util.Map.of("job.name", "renamed-deployment")))
                 .containsExactlyInAnyOrderElementsOf(SessionizationUids.all());
     }
+
+    @Test
+    void withIdlenessOnlyTheStatelessLateAfterIdleStageIsAdded() {
+        java.util.List<String> uids =
+                JobGraphs.uids(
+                        new SessionizationJob(), java.util.Map.of("event-time.idleness", "1 min"));
+
+        assertThat(uids)
+                .containsAll(SessionizationUids.all())
+                .contains("sessionization.late-after-idle.clicks")
+                .hasSize(SessionizationUids.all().size() + 1);
+    }
 }

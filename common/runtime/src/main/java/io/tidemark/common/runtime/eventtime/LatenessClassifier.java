@@ -49,9 +49,10 @@ import org.apache.flink.util.OutputTag;
  *
  * <p>Metrics ({@link TidemarkMetrics}): counters {@code tidemark.onTime}, {@code late}, {@code
  * heartbeats}; per partition a counter {@code tidemark.partition.<topic>/<partition>.late} and a
- * gauge {@code …maxEventTime} that mirrors the maximum; and the {@code tidemark.watermarkLag} gauge
- * (how far this subtask's watermark trails the on-time data it passed on). Metrics are written,
- * never read: decisions use the maxima only.
+ * gauge {@code …maxEventTime} that mirrors the maximum; the {@code tidemark.watermark} gauge (this
+ * source subtask's watermark) and the {@code tidemark.watermarkLag} gauge (how far it trails the
+ * on-time data this subtask passed on). Metrics are written, never read: decisions use the maxima
+ * only.
  */
 public final class LatenessClassifier<T> extends AbstractStreamOperator<InputRecord<T>>
         implements OneInputStreamOperator<InputRecord<T>, InputRecord<T>> {
@@ -131,12 +132,16 @@ public final class LatenessClassifier<T> extends AbstractStreamOperator<InputRec
         onTime = metrics.counter(TidemarkMetrics.ON_TIME);
         late = metrics.counter(TidemarkMetrics.LATE);
         heartbeats = metrics.counter(TidemarkMetrics.HEARTBEATS);
+        // Only LateAfterIdle counts it (idleness on); registered here too so that dashboards and
+        // reports find the series, at 0, whether idleness is on or not.
+        metrics.counter(TidemarkMetrics.LATE_AFTER_IDLE);
         partitions = new HashMap<>();
         maxPassedOn = Long.MIN_VALUE;
         watermark = Long.MIN_VALUE;
         metrics.gauge(
                 TidemarkMetrics.WATERMARK_LAG,
                 (Gauge<Long>) () -> TidemarkMetrics.watermarkLag(maxPassedOn, watermark));
+        metrics.gauge(TidemarkMetrics.WATERMARK, (Gauge<Long>) () -> watermark);
     }
 
     @Override

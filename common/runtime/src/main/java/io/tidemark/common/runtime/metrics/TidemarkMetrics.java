@@ -96,12 +96,21 @@ public final class TidemarkMetrics {
      * partitions this source subtask reads, at least {@code B + 2 ms} behind each one's maximum;
      * windows downstream see the minimum of these over all subtasks). So with every partition
      * moving it sits near {@code B + 2 ms} plus how far this subtask's slowest partition trails its
-     * fastest. 0 before the first record and once the watermark passed every record (end
-     * of input). {@link Long#MAX_VALUE} while records were passed on but no watermark has arrived
-     * yet: the first moments of a job, a partition that is empty and gets no heartbeats (the
-     * watermark is stalled), or BATCH execution, which has no watermarks before the end.
+     * fastest. 0 before the first record and once the watermark passed every record (end of input).
+     * {@link Long#MAX_VALUE} while records were passed on but no watermark has arrived yet: the
+     * first moments of a job, a partition that is empty and gets no heartbeats (the watermark is
+     * stalled), or BATCH execution, which has no watermarks before the end.
      */
     public static final String WATERMARK_LAG = "watermarkLag";
+
+    /**
+     * Gauge (classify), epoch ms: this source subtask's current watermark; {@link Long#MIN_VALUE}
+     * before its first. The watermark the windows of a job see is the lowest of these over the
+     * job's inputs and subtasks, so the job's lag is {@code max(maxEventTime) − min(watermark)}
+     * (what {@code tidemark report} prints and the dashboard plots): a partition that stopped holds
+     * it back whichever subtask reads it.
+     */
+    public static final String WATERMARK = "watermark";
 
     // ------------------------------------------------------------ job stages
 

@@ -310,8 +310,10 @@ class LatenessClassifierTest {
         push(0, T0);
         assertThat(metrics.gauge("watermarkLag")).isEqualTo(Long.MAX_VALUE); // no watermark
 
+        assertThat(metrics.gauge("watermark")).isEqualTo(Long.MIN_VALUE);
         harness.processWatermark(new Watermark(T0 - 2_002));
         assertThat(metrics.gauge("watermarkLag")).isEqualTo(2_002L);
+        assertThat(metrics.gauge("watermark")).isEqualTo(T0 - 2_002);
 
         push(1, T0 + 10_000);
         push(0, T0 - 100 * B); // late: not passed on, so not part of the lag
