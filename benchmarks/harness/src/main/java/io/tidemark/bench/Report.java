@@ -229,9 +229,9 @@ final class Report {
                 "tidemark-small");
         ratio(
                 r,
-                "Tidemark object reuse ÷ without",
-                "tidemark-object-reuse-small",
-                "tidemark-small");
+                "Tidemark object reuse (default) ÷ without",
+                "tidemark-small",
+                "tidemark-no-object-reuse-small");
         ratio(r, "Flink SQL heap ÷ Flink SQL RocksDB", "flink-sql-heap-small", "flink-sql-small");
         ratio(r, "Tidemark BATCH ÷ bounded STREAMING", "tidemark-batch-small", "tidemark-small");
         ratio(r, "Flink SQL BATCH ÷ bounded STREAMING", "flink-sql-batch-small", "flink-sql-small");
