@@ -108,6 +108,7 @@ final class Report {
                             count(run, "late"),
                             count(run, "dlq")));
         }
+        appendCheckpoints(md);
         md.append("\n## Ratios (events per CPU-second)\n\n| ratio | value |\n| --- | ---: |\n");
         ratios().forEach(
                         (k, v) -> md.append("| ").append(k).append(" | ").append(v).append(" |\n"));
@@ -442,6 +443,40 @@ final class Report {
 
     private static String busiestShare(Object counts) {
         return String.format(Locale.ROOT, "%.0f%%", 100 * share(counts));
+    }
+
+    /**
+     * The Flink runs' checkpoints (10 s interval): how many completed, and the longest duration and
+     * largest sizes of a completed checkpoint, sampled from the job's gauges. Kafka Streams commits
+     * instead (also every 10 s) and has no checkpoint to show.
+     */
+    private void appendCheckpoints(StringBuilder md) {
+        md.append("\n## Checkpoints\n\n");
+        md.append(
+                "Flink runs, checkpoints every 10 s: completed checkpoints, and the longest duration and"
+                        + " largest sizes (incremental and full) of a completed checkpoint, sampled from the"
+                        + " job's gauges every 10 s and at its end.\n\n");
+        md.append("| run | completed | longest ms | largest KB | largest full KB |\n");
+        md.append("| --- | ---: | ---: | ---: | ---: |\n");
+        for (Map<String, Object> run : runs) {
+            if (run.get("checkpoints") instanceof Map<?, ?> c && !c.isEmpty()) {
+                md.append(
+                        String.format(
+                                Locale.ROOT,
+                                "| %s | %s | %s | %s | %s |%n",
+                                run.get("run"),
+                                gauge(c, "numberOfCompletedCheckpoints", 1),
+                                gauge(c, "lastCheckpointDuration", 1),
+                                gauge(c, "lastCheckpointSize", 1024),
+                                gauge(c, "lastCheckpointFullSize", 1024)));
+            }
+        }
+    }
+
+    private static String gauge(Map<?, ?> checkpoints, String name, long divisor) {
+        return checkpoints.get(name) instanceof Number n
+                ? String.format(Locale.ROOT, "%,d", n.longValue() / divisor)
+                : "-";
     }
 
     private static String count(Map<String, Object> run, String field) {

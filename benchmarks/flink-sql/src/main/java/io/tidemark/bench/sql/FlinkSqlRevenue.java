@@ -133,6 +133,7 @@ public final class FlinkSqlRevenue {
         return ResultLine.of("flink-sql-revenue", records, measured)
                 .with("orders", orders)
                 .with("subtasks", SubtaskRecords.snapshot())
+                .with("checkpoints", SubtaskRecords.checkpoints())
                 .with("mode", "streaming")
                 .with("stateBackend", o.stateBackend())
                 .with("parallelism", o.parallelism())

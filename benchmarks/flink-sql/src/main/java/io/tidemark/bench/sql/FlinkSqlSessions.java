@@ -157,6 +157,7 @@ public final class FlinkSqlSessions {
 
         return ResultLine.of(o.variant(), records, measured)
                 .with("subtasks", SubtaskRecords.snapshot())
+                .with("checkpoints", SubtaskRecords.checkpoints())
                 .with("mode", o.mode())
                 .with("stateBackend", o.stateBackend())
                 .with("parallelism", o.parallelism())

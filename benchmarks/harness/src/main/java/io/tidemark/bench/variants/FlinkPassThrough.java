@@ -112,6 +112,7 @@ public final class FlinkPassThrough {
         ProcessProbe.Measurement measured = probe.stop();
         ResultLine.of("flink-passthrough", records, measured)
                 .with("subtasks", SubtaskRecords.snapshot())
+                .with("checkpoints", SubtaskRecords.checkpoints())
                 .print();
     }
 

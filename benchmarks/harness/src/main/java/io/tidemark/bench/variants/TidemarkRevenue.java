@@ -63,6 +63,7 @@ public final class TidemarkRevenue {
                 .with("parallelism", a.integer("parallelism"))
                 .with("flink", flink == null ? "" : flink)
                 .with("subtasks", SubtaskRecords.snapshot())
+                .with("checkpoints", SubtaskRecords.checkpoints())
                 .print();
     }
 

@@ -49,6 +49,7 @@ public final class TidemarkSessions {
                 .with("parallelism", a.integer("parallelism"))
                 .with("flink", flink == null ? "" : flink)
                 .with("subtasks", SubtaskRecords.snapshot())
+                .with("checkpoints", SubtaskRecords.checkpoints())
                 .print();
     }
 
