@@ -77,7 +77,7 @@ final class SavepointMigrateCommand implements Callable<Integer> {
             renames.forEach(migration::renameUid);
             if (latenessJob != null) {
                 TidemarkJob job = JobRegistry.byName(latenessJob);
-                moves = LatenessStateMigration.needed(job, source);
+                moves = LatenessStateMigration.addTo(migration, job, source);
                 if (moves.isEmpty()) {
                     throw new IllegalArgumentException(
                             "--lateness-state "
@@ -88,7 +88,6 @@ final class SavepointMigrateCommand implements Callable<Integer> {
                                     + latenessJob
                                     + " (a savepoint of 0.3.0 or later, or of another job)");
                 }
-                LatenessStateMigration.addTo(migration, job, source);
             }
         } catch (IllegalArgumentException e) {
             throw CliOptions.invalid(spec, e.getMessage());

@@ -59,8 +59,11 @@ public final class LatenessStateMigration {
         return moves;
     }
 
-    /** Adds the moves {@code savepoint} needs to {@code migration}; returns how many. */
-    public static int addTo(SavepointMigration migration, TidemarkJob job, Path savepoint) {
+    /**
+     * Adds the moves {@code savepoint} needs to {@code migration}; returns them (empty when it
+     * needs none).
+     */
+    public static List<Move> addTo(SavepointMigration migration, TidemarkJob job, Path savepoint) {
         List<Move> moves = needed(job, savepoint);
         for (Move move : moves) {
             migration.rebuild(
@@ -80,7 +83,7 @@ public final class LatenessStateMigration {
                                                             Types.TUPLE(Types.STRING, Types.LONG)))
                                     .transform(new WriteUnionMaxima()));
         }
-        return moves.size();
+        return moves;
     }
 
     /** Every input's move for {@code job}, from the uids of its current classifiers. */

@@ -103,10 +103,11 @@ class SavepointMigrationITCase {
         Path migrated = tmp.resolve("lateness");
         SavepointMigration migration = SavepointMigration.from(old);
 
-        int moved = LatenessStateMigration.addTo(migration, new SessionizationJob(), old);
+        List<LatenessStateMigration.Move> moved =
+                LatenessStateMigration.addTo(migration, new SessionizationJob(), old);
         migration.writeTo(migrated);
 
-        assertThat(moved).isEqualTo(1);
+        assertThat(moved).hasSize(1);
         Map<String, Long> keyed = maxima(old);
         assertThat(keyed).containsOnlyKeys("clicks/0", "clicks/1");
         assertThat(unionMaxima(migrated)).isEqualTo(keyed);

@@ -30,11 +30,11 @@ public final class IngestStage {
 
     private IngestStage() {}
 
-    /** The stages of one input, in order; each operator's uid is {@code <job>.<stage>.<input>}. */
-    public static final List<String> STAGES = List.of("source", "validate", "lateness");
-
     /** The stage of the lateness classifier, the one that holds state. */
     public static final String LATENESS_STAGE = "lateness";
+
+    /** The stages of one input, in order; each operator's uid is {@code <job>.<stage>.<input>}. */
+    public static final List<String> STAGES = List.of("source", "validate", LATENESS_STAGE);
 
     /** The stage only a job with processing-time idleness has. */
     public static final String LATE_AFTER_IDLE_STAGE = "late-after-idle";
