@@ -2,11 +2,14 @@ package io.tidemark.jobs.enrichment;
 
 import io.tidemark.common.joins.EnrichmentInputs;
 import io.tidemark.common.joins.EnrichmentStage;
+import io.tidemark.common.postgres.PostgresConfig;
+import io.tidemark.common.postgres.PostgresOptions;
 import io.tidemark.common.runtime.config.TidemarkConfig;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
@@ -26,10 +29,12 @@ public final class EnrichmentConfig implements Serializable {
     public static List<ConfigOption<?>> options() {
         List<ConfigOption<?>> options = new ArrayList<>(EnrichmentInputs.options());
         options.add(OUTPUT_TOPIC);
+        options.addAll(PostgresOptions.all());
         return List.copyOf(options);
     }
 
     private final TidemarkConfig common;
+    private final PostgresConfig postgres;
     private final EnrichmentInputs inputs;
     private final String outputTopic;
     private final Duration assemblyTimeout;
@@ -37,6 +42,7 @@ public final class EnrichmentConfig implements Serializable {
 
     private EnrichmentConfig(Configuration conf) {
         this.common = TidemarkConfig.from(conf, EnrichmentUids.JOB);
+        this.postgres = PostgresConfig.from(conf).orElse(null);
         this.inputs = EnrichmentInputs.from(conf);
         this.assemblyTimeout = EnrichmentStage.assemblyTimeout(conf);
         this.dedupHorizon = EnrichmentStage.dedupHorizon(conf);
@@ -49,6 +55,11 @@ public final class EnrichmentConfig implements Serializable {
 
     public TidemarkConfig common() {
         return common;
+    }
+
+    /** The PostgreSQL read model's settings; empty when {@code sink.postgres.url} is not set. */
+    public Optional<PostgresConfig> postgres() {
+        return Optional.ofNullable(postgres);
     }
 
     public EnrichmentInputs inputs() {

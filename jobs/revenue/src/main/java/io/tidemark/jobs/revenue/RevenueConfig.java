@@ -2,12 +2,15 @@ package io.tidemark.jobs.revenue;
 
 import io.tidemark.common.joins.EnrichmentInputs;
 import io.tidemark.common.joins.EnrichmentStage;
+import io.tidemark.common.postgres.PostgresConfig;
+import io.tidemark.common.postgres.PostgresOptions;
 import io.tidemark.common.runtime.config.InvalidConfigException;
 import io.tidemark.common.runtime.config.TidemarkConfig;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
@@ -46,10 +49,12 @@ public final class RevenueConfig implements Serializable {
     public static List<ConfigOption<?>> options() {
         List<ConfigOption<?>> options = new ArrayList<>(EnrichmentInputs.options());
         options.addAll(List.of(WINDOW, ROLLUP, WINDOW_TOPIC, ROLLUP_TOPIC));
+        options.addAll(PostgresOptions.all());
         return options;
     }
 
     private final TidemarkConfig common;
+    private final PostgresConfig postgres;
     private final EnrichmentInputs inputs;
     private final Duration window;
     private final Duration rollup;
@@ -60,6 +65,7 @@ public final class RevenueConfig implements Serializable {
 
     private RevenueConfig(Configuration conf) {
         this.common = TidemarkConfig.from(conf, RevenueUids.JOB);
+        this.postgres = PostgresConfig.from(conf).orElse(null);
         this.inputs = EnrichmentInputs.from(conf);
         this.assemblyTimeout = EnrichmentStage.assemblyTimeout(conf);
         this.dedupHorizon = EnrichmentStage.dedupHorizon(conf);
@@ -91,6 +97,11 @@ public final class RevenueConfig implements Serializable {
 
     public TidemarkConfig common() {
         return common;
+    }
+
+    /** The PostgreSQL read model's settings; empty when {@code sink.postgres.url} is not set. */
+    public Optional<PostgresConfig> postgres() {
+        return Optional.ofNullable(postgres);
     }
 
     public EnrichmentInputs inputs() {

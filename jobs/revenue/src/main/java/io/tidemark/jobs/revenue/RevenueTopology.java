@@ -2,6 +2,8 @@ package io.tidemark.jobs.revenue;
 
 import io.tidemark.common.joins.EnrichedStreams;
 import io.tidemark.common.joins.EnrichmentStage;
+import io.tidemark.common.postgres.ReadModelSink;
+import io.tidemark.common.postgres.tables.RevenueTable;
 import io.tidemark.common.runtime.ingest.InputTap;
 import io.tidemark.common.runtime.kafka.KafkaOutputs;
 import io.tidemark.common.runtime.kafka.OutputSink;
@@ -61,6 +63,9 @@ public final class RevenueTopology {
         OutputSink<ErrorEnvelope> dlq =
                 KafkaOutputs.envelopes(RevenueUids.SINK_DLQ, common.dlqTopic(), common);
         SinkPreflight.check(common, List.of(windowSink, rollupSink, late, dlq));
+        ReadModelSink readModel =
+                ReadModelSink.of(config.postgres(), common.jobName(), common.uidPrefix());
+        readModel.preflight();
 
         EnrichedStreams enriched =
                 EnrichmentStage.apply(
@@ -72,10 +77,16 @@ public final class RevenueTopology {
                         tap);
         SingleOutputStreamOperator<RevenueAggregate> windows =
                 windows(enriched.orders(), config.window());
-        windowSink.attach(windows, common.uidPrefix());
-        rollupSink.attach(rollup(windows, config.rollup()), common.uidPrefix());
+        readModel.write(
+                windowSink.attach(windows, common.uidPrefix()),
+                RevenueTable.minutes(EmitAggregate::outputKey),
+                windowSink.topic());
+        readModel.write(
+                rollupSink.attach(rollup(windows, config.rollup()), common.uidPrefix()),
+                RevenueTable.hours(EmitAggregate::outputKey),
+                rollupSink.topic());
         late.attach(enriched.late(), common.uidPrefix());
-        dlq.attach(enriched.dlq(), common.uidPrefix());
+        dlq.attach(readModel.withRejects(enriched.dlq()), common.uidPrefix());
     }
 
     private static OutputSink<RevenueAggregate> aggregateSink(

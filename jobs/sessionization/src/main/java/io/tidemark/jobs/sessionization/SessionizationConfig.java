@@ -1,12 +1,16 @@
 package io.tidemark.jobs.sessionization;
 
+import io.tidemark.common.postgres.PostgresConfig;
+import io.tidemark.common.postgres.PostgresOptions;
 import io.tidemark.common.runtime.config.ConfigLoader;
 import io.tidemark.common.runtime.config.InvalidConfigException;
 import io.tidemark.common.runtime.config.TidemarkConfig;
 import java.io.Serializable;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
@@ -36,16 +40,21 @@ public final class SessionizationConfig implements Serializable {
                             "Events at most this far apart belong to one session (gap G).");
 
     public static List<ConfigOption<?>> options() {
-        return List.of(INPUT_TOPIC, OUTPUT_TOPIC, SESSION_GAP);
+        List<ConfigOption<?>> options =
+                new ArrayList<>(List.of(INPUT_TOPIC, OUTPUT_TOPIC, SESSION_GAP));
+        options.addAll(PostgresOptions.all());
+        return List.copyOf(options);
     }
 
     private final TidemarkConfig common;
+    private final PostgresConfig postgres;
     private final String inputTopic;
     private final String outputTopic;
     private final Duration gap;
 
     private SessionizationConfig(Configuration conf) {
         this.common = TidemarkConfig.from(conf, SessionizationUids.JOB);
+        this.postgres = PostgresConfig.from(conf).orElse(null);
         this.inputTopic = conf.get(INPUT_TOPIC);
         this.outputTopic = conf.get(OUTPUT_TOPIC);
         this.gap = conf.get(SESSION_GAP);
@@ -70,6 +79,11 @@ public final class SessionizationConfig implements Serializable {
 
     public TidemarkConfig common() {
         return common;
+    }
+
+    /** The PostgreSQL read model's settings; empty when {@code sink.postgres.url} is not set. */
+    public Optional<PostgresConfig> postgres() {
+        return Optional.ofNullable(postgres);
     }
 
     public String inputTopic() {

@@ -1,5 +1,7 @@
 package io.tidemark.jobs.sessionization;
 
+import io.tidemark.common.postgres.ReadModelSink;
+import io.tidemark.common.postgres.tables.UserSessionsTable;
 import io.tidemark.common.runtime.config.TidemarkConfig;
 import io.tidemark.common.runtime.ingest.Ingested;
 import io.tidemark.common.runtime.ingest.InputTap;
@@ -26,6 +28,7 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.windowing.assigners.EventTimeSessionWindows;
+import org.apache.flink.util.function.SerializableFunction;
 
 /**
  * The sessionization job's wiring:
@@ -40,6 +43,11 @@ import org.apache.flink.streaming.api.windowing.assigners.EventTimeSessionWindow
 public final class SessionizationTopology {
 
     private static final TypeInformation<Click> CLICK = new AvroTypeInfo<>(Click.class);
+
+    /** The result key: Kafka key of user-sessions and primary key of user_sessions. */
+    private static final SerializableFunction<UserSession, String> SESSION_KEY =
+            UserSession::getSessionId;
+
     private static final TypeInformation<UserSession> SESSION =
             new AvroTypeInfo<>(UserSession.class);
 
@@ -76,7 +84,7 @@ public final class SessionizationTopology {
         OutputSink<UserSession> sessionsSink =
                 KafkaOutputs.sink(SessionizationUids.SINK_SESSIONS, UserSession.class)
                         .topic(config.outputTopic())
-                        .key(UserSession::getSessionId)
+                        .key(SESSION_KEY)
                         .timestamp(session -> session.getEnd().toEpochMilli())
                         .config(common)
                         .build();
@@ -85,6 +93,9 @@ public final class SessionizationTopology {
         OutputSink<ErrorEnvelope> dlqSink =
                 KafkaOutputs.envelopes(SessionizationUids.SINK_DLQ, common.dlqTopic(), common);
         SinkPreflight.check(common, List.of(sessionsSink, lateSink, dlqSink));
+        ReadModelSink readModel =
+                ReadModelSink.of(config.postgres(), common.jobName(), common.uidPrefix());
+        readModel.preflight();
 
         Ingested<Click> clicks =
                 KafkaInputs.ingest(
@@ -94,9 +105,12 @@ public final class SessionizationTopology {
                         SessionizationUids.INPUT,
                         new ClickSpec(),
                         tap);
-        sessionsSink.attach(sessionsStage.apply(clicks.onTime(), config.gap()), common.uidPrefix());
+        DataStream<UserSession> sessions =
+                sessionsSink.attach(
+                        sessionsStage.apply(clicks.onTime(), config.gap()), common.uidPrefix());
+        readModel.write(sessions, new UserSessionsTable(SESSION_KEY), sessionsSink.topic());
         lateSink.attach(clicks.late(), common.uidPrefix());
-        dlqSink.attach(clicks.dlq(), common.uidPrefix());
+        dlqSink.attach(readModel.withRejects(clicks.dlq()), common.uidPrefix());
     }
 
     /**

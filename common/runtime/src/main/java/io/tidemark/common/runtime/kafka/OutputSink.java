@@ -4,7 +4,6 @@ import io.tidemark.common.runtime.config.DeliveryGuarantee;
 import java.util.List;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.streaming.api.datastream.DataStreamSink;
 import org.apache.flink.util.function.SerializableFunction;
 
 /**
@@ -26,8 +25,10 @@ public record OutputSink<T>(
      * Attaches the sink to a stream with the uid {@code <uidPrefix>.sink.<name>} and a name. With
      * {@code source.emit-from}, a filter (uid {@code <uidPrefix>.emit-from.<name>}) first drops
      * records whose Kafka timestamp is before it: the warm-up of a backfill is not written.
+     *
+     * @return what the sink writes (after that filter), for other sinks of the same results
      */
-    public DataStreamSink<T> attach(DataStream<T> stream, String uidPrefix) {
+    public DataStream<T> attach(DataStream<T> stream, String uidPrefix) {
         DataStream<T> written = stream;
         if (emitFrom != null) {
             long from = emitFrom;
@@ -37,7 +38,8 @@ public record OutputSink<T>(
                             .uid(uidPrefix + ".emit-from." + name)
                             .name("skip warm-up before " + topic);
         }
-        return written.sinkTo(sink).uid(uid(uidPrefix, name)).name("write " + topic);
+        written.sinkTo(sink).uid(uid(uidPrefix, name)).name("write " + topic);
+        return written;
     }
 
     /** The uid of a sink named {@code name}: {@code <job>.sink.<name>}. */

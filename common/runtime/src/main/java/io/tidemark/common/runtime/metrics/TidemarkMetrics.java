@@ -133,6 +133,21 @@ public final class TidemarkMetrics {
      */
     public static final String PRODUCT_NOT_FOUND = "productNotFound";
 
+    // ------------------------------------------------------------ PostgreSQL read model
+
+    /**
+     * Counter (every {@code upsert into <table>} operator): results written to the table (rows
+     * rewritten by a replay count again). Rows the database rejected count as {@code
+     * tidemark.reason.SINK_REJECTED.dlq} instead.
+     */
+    public static final String POSTGRES_ROWS = "postgresRows";
+
+    /**
+     * Counter (every {@code upsert into <table>} operator): writes retried after a failure such as
+     * a lost connection; the task fails once {@code sink.postgres.max-retries} are used up.
+     */
+    public static final String POSTGRES_RETRIES = "postgresRetries";
+
     /** The {@value #GROUP} group of an operator's (or a function's runtime context's) group. */
     public static MetricGroup of(MetricGroup operatorGroup) {
         return operatorGroup.addGroup(GROUP);
