@@ -2,8 +2,13 @@ package io.tidemark.jobs.enrichment;
 
 import io.tidemark.common.local.OrderGenerator;
 import io.tidemark.common.local.ShopPerturbations;
+import io.tidemark.common.postgres.ReadModelReader;
+import io.tidemark.common.testing.EmbeddedPostgresExtension;
+import io.tidemark.common.testing.ReadModelTables;
 import io.tidemark.common.testing.failures.FailuresAndUpgradesSuite;
 import io.tidemark.jobs.enrichment.reference.EnrichmentReferenceModel;
+import java.util.Map;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Injected failures, TaskManager loss and a savepoint restored at another parallelism never change
@@ -38,6 +43,15 @@ class FailuresAndUpgradesITCase extends FailuresAndUpgradesSuite {
                 SEED,
                 EnrichmentReferenceModel.DEFAULT_BOUND_MS,
                 1);
+    }
+
+    /** The TaskManager-loss run writes the read model too; its tables must equal the topics. */
+    @RegisterExtension
+    static final EmbeddedPostgresExtension POSTGRES = new EmbeddedPostgresExtension();
+
+    @Override
+    protected ReadModelTables readModel() {
+        return new ReadModelTables(POSTGRES, Map.of("output", ReadModelReader::orders));
     }
 
     @Override

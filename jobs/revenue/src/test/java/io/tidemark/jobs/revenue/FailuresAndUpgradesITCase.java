@@ -2,7 +2,12 @@ package io.tidemark.jobs.revenue;
 
 import io.tidemark.common.local.OrderGenerator;
 import io.tidemark.common.local.ShopPerturbations;
+import io.tidemark.common.postgres.tables.RevenueTable;
+import io.tidemark.common.testing.EmbeddedPostgresExtension;
+import io.tidemark.common.testing.ReadModelTables;
 import io.tidemark.common.testing.failures.FailuresAndUpgradesSuite;
+import java.util.Map;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Injected failures, TaskManager loss and a savepoint restored at another parallelism never change
@@ -32,6 +37,21 @@ class FailuresAndUpgradesITCase extends FailuresAndUpgradesSuite {
                         .heartbeats(true)
                         .build();
         return ShopPerturbations.apply(OrderGenerator.generate(spec), spec, SEED, BOUND_MS, 1);
+    }
+
+    /** The TaskManager-loss run writes the read model too; its tables must equal the topics. */
+    @RegisterExtension
+    static final EmbeddedPostgresExtension POSTGRES = new EmbeddedPostgresExtension();
+
+    @Override
+    protected ReadModelTables readModel() {
+        return new ReadModelTables(
+                POSTGRES,
+                Map.of(
+                        "output-1m",
+                        r -> r.revenue(RevenueTable.MINUTES),
+                        "output-1h",
+                        r -> r.revenue(RevenueTable.HOURS)));
     }
 
     @Override

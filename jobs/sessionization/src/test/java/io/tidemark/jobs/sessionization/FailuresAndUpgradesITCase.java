@@ -1,9 +1,13 @@
 package io.tidemark.jobs.sessionization;
 
 import io.tidemark.common.local.ClickGenerator;
+import io.tidemark.common.postgres.ReadModelReader;
+import io.tidemark.common.testing.EmbeddedPostgresExtension;
+import io.tidemark.common.testing.ReadModelTables;
 import io.tidemark.common.testing.failures.FailuresAndUpgradesSuite;
 import io.tidemark.jobs.sessionization.reference.SessionReferenceModel;
 import java.util.Map;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Injected failures, TaskManager loss and a savepoint restored at another parallelism never change
@@ -38,6 +42,15 @@ class FailuresAndUpgradesITCase extends FailuresAndUpgradesSuite {
                 .badPerReason(3)
                 .heartbeats(true)
                 .build();
+    }
+
+    /** The TaskManager-loss run writes the read model too; its tables must equal the topics. */
+    @RegisterExtension
+    static final EmbeddedPostgresExtension POSTGRES = new EmbeddedPostgresExtension();
+
+    @Override
+    protected ReadModelTables readModel() {
+        return new ReadModelTables(POSTGRES, Map.of("output", ReadModelReader::sessions));
     }
 
     @Override

@@ -12,6 +12,7 @@ import io.tidemark.common.local.replay.ReplayResult;
 import io.tidemark.common.runtime.config.ExecutionMode;
 import io.tidemark.common.runtime.ingest.InputTap;
 import io.tidemark.common.runtime.job.TidemarkJob;
+import io.tidemark.common.testing.ReadModelTables;
 import io.tidemark.common.testing.TidemarkMiniCluster;
 import io.tidemark.common.testing.live.LiveJobs;
 import io.tidemark.common.testing.scenario.Differences;
@@ -109,6 +110,15 @@ public abstract class FailuresAndUpgradesSuite {
     /** The job and the seeded input every test of the class runs. */
     protected abstract Subject subject();
 
+    /**
+     * The job's PostgreSQL read model, when the TaskManager-loss run should write it too and check
+     * that, after the losses, every table equals its topic row for row; {@code null} (the default)
+     * = Kafka only.
+     */
+    protected ReadModelTables readModel() {
+        return null;
+    }
+
     // ------------------------------------------------------------------ the tests
 
     /**
@@ -183,8 +193,18 @@ public abstract class FailuresAndUpgradesSuite {
                 LiveJobs.slices(subject.inputs(), TM_LOSSES + 1, subject.leadRole());
         List<Integer> killed = new ArrayList<>();
         AccessExecutionGraph last;
+        ReadModelTables readModel = readModel();
+        if (readModel != null) {
+            readModel.reset();
+        }
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-            Live live = new Live(subject, kafka, "tm-loss", 2, Map.of());
+            Live live =
+                    new Live(
+                            subject,
+                            kafka,
+                            "tm-loss",
+                            2,
+                            readModel == null ? Map.of() : readModel.settings());
             live.createTopics();
             JobClient client = live.start(InputTap.NONE);
             JobID id = client.getJobID();
@@ -255,6 +275,11 @@ public abstract class FailuresAndUpgradesSuite {
                     .as("failovers, %s", seed(subject))
                     .isGreaterThanOrEqualTo(TM_LOSSES);
             assertSameAsPlain("TaskManager loss", subject, expected, actual);
+            if (readModel != null) {
+                assertThat(readModel.differences(actual.lines))
+                        .as("PostgreSQL tables vs topics after TaskManager loss, %s", seed(subject))
+                        .isEmpty();
+            }
         }
     }
 
