@@ -70,6 +70,11 @@ public final class EmbeddedPostgresExtension implements BeforeAllCallback, After
         postgres = null;
     }
 
+    /** Whether the server runs (not {@link #stop stopped}). */
+    public synchronized boolean running() {
+        return postgres != null;
+    }
+
     /** Starts the stopped server again on the same port with the same data. */
     public synchronized void restart() {
         postgres = LocalPostgres.start(port, dataDir);
