@@ -45,8 +45,13 @@ class FailuresAndUpgradesITCase extends FailuresAndUpgradesSuite {
 
     @Override
     protected ReadModelTables readModel() {
+        return readModel(POSTGRES);
+    }
+
+    /** The revenue job's tables: {@code revenue-1m} → {@code revenue_1m}, 1h → 1h. */
+    static ReadModelTables readModel(EmbeddedPostgresExtension postgres) {
         return new ReadModelTables(
-                POSTGRES,
+                postgres,
                 Map.of(
                         "output-1m",
                         r -> r.revenue(RevenueTable.MINUTES),

@@ -66,14 +66,7 @@ class RevenueReadModelITCase {
     private static final Map<String, List<String>> SHOP = shop();
 
     private final RevenueJob job = new RevenueJob();
-    private final ReadModelTables tables =
-            new ReadModelTables(
-                    POSTGRES,
-                    Map.of(
-                            "output-1m",
-                            r -> r.revenue(RevenueTable.MINUTES),
-                            "output-1h",
-                            r -> r.revenue(RevenueTable.HOURS)));
+    private final ReadModelTables tables = FailuresAndUpgradesITCase.readModel(POSTGRES);
 
     @TempDir Path tmp;
 
