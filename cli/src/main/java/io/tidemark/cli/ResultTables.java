@@ -3,6 +3,7 @@ package io.tidemark.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tidemark.common.local.replay.ReplayResult;
 import io.tidemark.common.schemas.AvroJson;
+import io.tidemark.common.schemas.RevenueAggregate;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -70,15 +71,7 @@ final class ResultTables {
         if (first.has("orderId") && first.has("lines")) {
             out.printf(ORDER_ROW, "ORDER", "EVENT TIME", "CUSTOMER", "REGION", "TOTAL", "ITEMS");
         } else if (first.has("windowStart")) {
-            out.printf(
-                    REVENUE_ROW,
-                    "WINDOW (UTC)",
-                    "CATEGORY",
-                    "REGION",
-                    "CURRENCY",
-                    "ORDERS",
-                    "UNITS",
-                    "REVENUE");
+            printRevenueHeader(out);
         }
         for (int i = 0; i < nodes.size(); i++) {
             if (i == maxRows) {
@@ -139,18 +132,76 @@ final class ResultTables {
     }
 
     private static String revenue(JsonNode window) {
-        Instant start = Instant.parse(window.get("windowStart").asText());
-        Instant end = Instant.parse(window.get("windowEnd").asText());
-        String currency = window.get("currency").asText();
+        return revenueRow(
+                Instant.parse(window.get("windowStart").asText()),
+                Instant.parse(window.get("windowEnd").asText()),
+                window.get("category").asText(),
+                window.get("region").asText(),
+                window.get("currency").asText(),
+                window.get("orders").asLong(),
+                window.get("units").asLong(),
+                window.get("revenueMinor").asLong());
+    }
+
+    /**
+     * Revenue windows read from the read model, in the rows the demo shows for the revenue topics,
+     * at most {@code maxRows}; {@code (none)} when there are none.
+     */
+    static void printRevenue(PrintWriter out, List<RevenueAggregate> windows, int maxRows) {
+        if (windows.isEmpty()) {
+            out.println("  (none)");
+            return;
+        }
+        printRevenueHeader(out);
+        for (int i = 0; i < windows.size(); i++) {
+            if (i == maxRows) {
+                out.printf("  ... and %d more%n", windows.size() - maxRows);
+                break;
+            }
+            RevenueAggregate w = windows.get(i);
+            out.print(
+                    revenueRow(
+                            w.getWindowStart(),
+                            w.getWindowEnd(),
+                            w.getCategory(),
+                            w.getRegion(),
+                            w.getCurrency(),
+                            w.getOrders(),
+                            w.getUnits(),
+                            w.getRevenueMinor()));
+        }
+    }
+
+    private static void printRevenueHeader(PrintWriter out) {
+        out.printf(
+                REVENUE_ROW,
+                "WINDOW (UTC)",
+                "CATEGORY",
+                "REGION",
+                "CURRENCY",
+                "ORDERS",
+                "UNITS",
+                "REVENUE");
+    }
+
+    private static String revenueRow(
+            Instant start,
+            Instant end,
+            String category,
+            String region,
+            String currency,
+            long orders,
+            long units,
+            long revenueMinor) {
         return String.format(
                 REVENUE_ROW,
                 DAY_TIME.format(start) + "-" + TIME.format(end),
-                window.get("category").asText(),
-                window.get("region").asText(),
+                category,
+                region,
                 currency,
-                window.get("orders").asLong(),
-                window.get("units").asLong(),
-                amount(window.get("revenueMinor").asLong(), currency));
+                orders,
+                units,
+                amount(revenueMinor, currency));
     }
 
     /** Minor units in the currency's major unit: 8000 EUR → 80.00; as they are if unknown. */

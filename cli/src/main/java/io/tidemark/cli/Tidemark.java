@@ -32,6 +32,8 @@ import picocli.CommandLine.Spec;
             UpgradeCommand.class,
             JobsCommand.class,
             ReportCommand.class,
+            QueryCommand.class,
+            DbCommand.class,
             DemoCommand.class,
             CommandLine.HelpCommand.class
         })
