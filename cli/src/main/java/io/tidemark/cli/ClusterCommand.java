@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -22,7 +23,8 @@ import picocli.CommandLine.Spec;
         description = {
             "A local cluster of real processes: a Kafka broker (KRaft) and a Flink 2.2 standalone"
                     + " session cluster (one JobManager, one TaskManager) configured by"
-                    + " flink-conf/local. Data, logs and pid files live in .tidemark/."
+                    + " flink-conf/local, and with --postgres a PostgreSQL for the read model."
+                    + " Data, logs and pid files live in .tidemark/."
         },
         subcommands = {
             ClusterCommand.Up.class,
@@ -57,7 +59,8 @@ final class ClusterCommand implements Runnable {
             name = "up",
             mixinStandardHelpOptions = true,
             description =
-                    "Starts the broker and Flink, waits until both answer, prints their addresses.")
+                    "Starts the broker and Flink (and PostgreSQL with --postgres), waits until each"
+                            + " answers, prints their addresses.")
     static final class Up implements Callable<Integer> {
         @Spec CommandSpec spec;
 
@@ -95,10 +98,26 @@ final class ClusterCommand implements Runnable {
                                 + " Default: ${DEFAULT-VALUE}.")
         int slots;
 
+        @Option(
+                names = "--postgres",
+                description =
+                        "Also start a PostgreSQL for the read model (from Maven artifacts, user"
+                                + " postgres, no password, data in <work dir>/postgres/data): jobs"
+                                + " submitted to the cluster write their tables into it, and"
+                                + " tidemark query/db use it by default.")
+        boolean postgres;
+
+        @Option(
+                names = "--postgres-port",
+                defaultValue = "5432",
+                description = "PostgreSQL's port with --postgres. Default: ${DEFAULT-VALUE}.")
+        int postgresPort;
+
         @Override
         public Integer call() {
             CliOptions.atLeast(spec, "--slots", slots, 1);
-            for (int port : new int[] {kafkaPort, controllerPort, restPort, rpcPort}) {
+            for (int port :
+                    new int[] {kafkaPort, controllerPort, restPort, rpcPort, postgresPort}) {
                 if (port < 1 || port > 65535) {
                     throw CliOptions.invalid(spec, "ports are 1..65535, not " + port);
                 }
@@ -107,11 +126,25 @@ final class ClusterCommand implements Runnable {
             LocalCluster.Ports ports =
                     new LocalCluster.Ports(kafkaPort, controllerPort, restPort, rpcPort, slots);
             PrintWriter out = spec.commandLine().getOut();
-            out.printf("Starting Kafka and Flink in %s ...%n", dir.root());
+            out.printf(
+                    "Starting %s in %s ...%n",
+                    postgres ? "PostgreSQL, Kafka and Flink" : "Kafka and Flink", dir.root());
             out.flush();
-            ClusterAddresses addresses = new LocalCluster(TidemarkHome.locate(), dir, ports).up();
+            ClusterAddresses addresses =
+                    new LocalCluster(
+                                    TidemarkHome.locate(),
+                                    dir,
+                                    ports,
+                                    postgres ? OptionalInt.of(postgresPort) : OptionalInt.empty())
+                            .up();
             out.printf("Kafka broker:  %s%n", addresses.bootstrap());
             out.printf("Flink web UI:  %s (%d slots)%n", addresses.restUrl(), slots);
+            if (addresses.postgresUrl() != null) {
+                out.printf(
+                        "PostgreSQL:    %s (user postgres, no password; jobs submitted here write"
+                                + " their read model into it)%n",
+                        addresses.postgresUrl());
+            }
             out.printf("Logs:          %s%n", dir.logs());
             out.println(
                     "Next: tidemark topics create; tidemark submit <job>; tidemark cluster down");
@@ -143,10 +176,14 @@ final class ClusterCommand implements Runnable {
                                     pid.map(p -> "running (pid " + p + ")").orElse("stopped")));
             ClusterAddresses.readFrom(dir)
                     .ifPresent(
-                            a ->
-                                    out.printf(
-                                            "Kafka broker: %s%nFlink web UI: %s%n",
-                                            a.bootstrap(), a.restUrl()));
+                            a -> {
+                                out.printf(
+                                        "Kafka broker: %s%nFlink web UI: %s%n",
+                                        a.bootstrap(), a.restUrl());
+                                if (a.postgresUrl() != null) {
+                                    out.printf("PostgreSQL:   %s%n", a.postgresUrl());
+                                }
+                            });
             out.flush();
             return status.values().stream().allMatch(Optional::isPresent) ? 0 : 1;
         }

@@ -2,6 +2,7 @@ package io.tidemark.cli;
 
 import io.tidemark.cli.cluster.ClusterAddresses;
 import io.tidemark.cli.cluster.WorkDir;
+import java.util.Map;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -36,6 +37,15 @@ final class LocalClusterOptions {
 
     String bootstrap() {
         return bootstrap != null ? bootstrap : localCluster().bootstrap();
+    }
+
+    /**
+     * The settings that make a job write its read model into the local cluster's PostgreSQL ({@code
+     * sink.postgres.url}, {@code .user}); empty when the cluster runs without one or the job goes
+     * to another cluster ({@code --rest}), which could not reach it.
+     */
+    Map<String, String> postgresSettings() {
+        return rest != null ? Map.of() : localCluster().postgresSettings();
     }
 
     private ClusterAddresses localCluster() {

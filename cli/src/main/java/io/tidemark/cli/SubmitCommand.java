@@ -4,6 +4,7 @@ import io.tidemark.cli.cluster.FlinkRest;
 import io.tidemark.cli.cluster.JobSubmitter;
 import io.tidemark.cli.cluster.Submission;
 import io.tidemark.cli.cluster.TidemarkHome;
+import io.tidemark.common.postgres.PostgresOptions;
 import io.tidemark.common.runtime.config.ConfigLoader;
 import io.tidemark.common.runtime.config.JobArgs;
 import io.tidemark.common.runtime.config.TidemarkConfig;
@@ -57,7 +58,10 @@ final class SubmitCommand implements Callable<Integer> {
             names = "--set",
             paramLabel = "KEY=VALUE",
             description =
-                    "Job configuration (docs/operations.md §3); kafka.bootstrap.servers defaults to the cluster's broker.")
+                    "Job configuration (docs/operations.md §3); kafka.bootstrap.servers defaults to"
+                            + " the cluster's broker, and sink.postgres.url/.user to the local"
+                            + " cluster's PostgreSQL when it runs one (--set sink.postgres.url="
+                            + " turns the read model off).")
     Map<String, String> overrides = new LinkedHashMap<>();
 
     @Option(
@@ -73,7 +77,8 @@ final class SubmitCommand implements Callable<Integer> {
         if (!Files.isRegularFile(jobJar)) {
             throw CliOptions.invalid(spec, "--jar " + jobJar + ": no such file");
         }
-        List<String> args = programArgs(cluster.bootstrap(), config, overrides);
+        Map<String, String> readModel = cluster.postgresSettings();
+        List<String> args = programArgs(cluster.bootstrap(), readModel, config, overrides);
         String jobName = jobName(tidemarkJob, args);
         FlinkRest rest = new FlinkRest(cluster.restUrl());
         rest.activeJob("tidemark-" + jobName)
@@ -91,6 +96,11 @@ final class SubmitCommand implements Callable<Integer> {
                         });
         PrintWriter out = spec.commandLine().getOut();
         out.printf("Submitting %s (%s) to %s ...%n", jobName, jobJar.getFileName(), rest.url());
+        String readModelUrl = readModel.get(PostgresOptions.URL.key());
+        if (readModelUrl != null
+                && args.contains("--set=" + PostgresOptions.URL.key() + "=" + readModelUrl)) {
+            out.printf("Read model: the local cluster's PostgreSQL, %s%n", readModelUrl);
+        }
         out.flush();
         String jobId =
                 new JobSubmitter(rest)
@@ -108,9 +118,40 @@ final class SubmitCommand implements Callable<Integer> {
      * (absolute, since main() runs elsewhere), then every --set in order.
      */
     static List<String> programArgs(String bootstrap, Path config, Map<String, String> overrides) {
+        return programArgs(bootstrap, Map.of(), config, overrides);
+    }
+
+    /**
+     * The job's program arguments: the broker and the cluster's read model ({@code
+     * sink.postgres.*}, possibly none) unless configured otherwise by {@code --set} or the file,
+     * the config file (absolute, since main() runs elsewhere), then every --set in order.
+     */
+    static List<String> programArgs(
+            String bootstrap,
+            Map<String, String> readModel,
+            Path config,
+            Map<String, String> overrides) {
         List<String> args = new ArrayList<>();
         if (!overrides.containsKey("kafka.bootstrap.servers")) {
             args.add("--set=kafka.bootstrap.servers=" + bootstrap);
+        }
+        if (!readModel.isEmpty()) {
+            Configuration file =
+                    config == null
+                            ? new Configuration()
+                            : ConfigLoader.load(
+                                    new JobArgs(config, Map.of()), ReadModelOptions.knownOptions());
+            boolean configured =
+                    overrides.containsKey(PostgresOptions.URL.key())
+                            || file.containsKey(PostgresOptions.URL.key());
+            if (!configured) {
+                readModel.forEach(
+                        (key, value) -> {
+                            if (!overrides.containsKey(key) && !file.containsKey(key)) {
+                                args.add("--set=" + key + "=" + value);
+                            }
+                        });
+            }
         }
         if (config != null) {
             args.add("--config=" + config.toAbsolutePath());

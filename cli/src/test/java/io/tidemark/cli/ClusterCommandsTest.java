@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tidemark.cli.TopicsCommand.Kind;
 import io.tidemark.cli.TopicsCommand.PlannedTopic;
+import io.tidemark.cli.cluster.ClusterAddresses;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -92,6 +93,53 @@ class ClusterCommandsTest {
     }
 
     @Test
+    void jobsSubmittedToAClusterWithPostgresWriteTheirReadModelThereUnlessConfigured(
+            @TempDir Path dir) throws Exception {
+        Map<String, String> cluster =
+                new ClusterAddresses(
+                                "localhost:9092",
+                                "http://localhost:8081",
+                                "jdbc:postgresql://localhost:5432/postgres")
+                        .postgresSettings();
+
+        assertThat(SubmitCommand.programArgs("localhost:9092", cluster, null, Map.of()))
+                .containsExactly(
+                        "--set=kafka.bootstrap.servers=localhost:9092",
+                        "--set=sink.postgres.url=jdbc:postgresql://localhost:5432/postgres",
+                        "--set=sink.postgres.user=postgres");
+        // --set of a URL, even a blank one (the read model off), wins.
+        assertThat(
+                        SubmitCommand.programArgs(
+                                "localhost:9092", cluster, null, Map.of("sink.postgres.url", "")))
+                .containsExactly(
+                        "--set=kafka.bootstrap.servers=localhost:9092", "--set=sink.postgres.url=");
+        // So does a URL in the job's configuration file.
+        Path config = dir.resolve("job.yaml");
+        Files.writeString(config, "sink.postgres.url: jdbc:postgresql://db:5432/shop\n");
+        assertThat(SubmitCommand.programArgs("localhost:9092", cluster, config, Map.of()))
+                .containsExactly(
+                        "--set=kafka.bootstrap.servers=localhost:9092",
+                        "--config=" + config.toAbsolutePath());
+        // Without PostgreSQL in the cluster, nothing is added.
+        assertThat(SubmitCommand.programArgs("localhost:9092", Map.of(), null, Map.of()))
+                .containsExactly("--set=kafka.bootstrap.servers=localhost:9092");
+    }
+
+    @Test
+    void statusAndDownKnowTheClustersPostgresByItsPidFile(@TempDir Path dir) throws Exception {
+        Files.createDirectories(dir.resolve("pids"));
+        Files.writeString(dir.resolve("pids/postgres.pid"), "2147483646");
+
+        assertThat(run("cluster", "status", "--work-dir", dir.toString())).isEqualTo(1);
+        assertThat(out.toString())
+                .contains("postgres     stopped")
+                .contains("kafka        stopped");
+
+        assertThat(run("cluster", "down", "--work-dir", dir.toString())).isZero();
+        assertThat(dir.resolve("pids/postgres.pid")).doesNotExist();
+    }
+
+    @Test
     void submitWithAnUnknownKeyFailsBeforeContactingTheCluster() {
         int exit =
                 run(
@@ -124,7 +172,8 @@ class ClusterCommandsTest {
         assertThat(out.toString())
                 .contains("kafka        stopped")
                 .contains("jobmanager   stopped")
-                .contains("taskmanager  stopped");
+                .contains("taskmanager  stopped")
+                .doesNotContain("postgres");
     }
 
     @Test

@@ -8,10 +8,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * The local cluster: a real Kafka broker and a real Flink session cluster as separate processes,
- * started in that order and stopped in reverse. Everything it writes is under the {@link WorkDir}.
+ * optionally preceded by a real PostgreSQL for the read model, started in that order and stopped in
+ * reverse. Everything it writes is under the {@link WorkDir}.
  */
 public final class LocalCluster {
 
@@ -29,27 +31,57 @@ public final class LocalCluster {
     private final Ports ports;
     private final LocalKafkaBroker kafka;
     private final LocalFlinkCluster flink;
+    private final LocalPostgresServer postgres;
 
     public LocalCluster(TidemarkHome home, WorkDir workDir, Ports ports) {
+        this(home, workDir, ports, OptionalInt.empty());
+    }
+
+    /**
+     * @param postgresPort the port of the cluster's PostgreSQL, or empty for a cluster without one
+     */
+    public LocalCluster(TidemarkHome home, WorkDir workDir, Ports ports, OptionalInt postgresPort) {
         this.workDir = workDir;
         this.ports = ports;
         this.kafka = new LocalKafkaBroker(home, workDir, ports.kafka(), ports.kafkaController());
         this.flink = new LocalFlinkCluster(home, workDir, ports.rest(), ports.rpc(), ports.slots());
+        this.postgres =
+                postgresPort.isPresent()
+                        ? new LocalPostgresServer(home, workDir, postgresPort.getAsInt())
+                        : null;
     }
 
-    /** For {@code status} and {@code down}, which need no ports: they go by pid files. */
+    /**
+     * For {@code status} and {@code down}, which need no ports: they go by pid files. PostgreSQL
+     * belongs to the cluster when {@code up} started it (its pid file is there).
+     */
     public static LocalCluster at(WorkDir workDir) {
-        return new LocalCluster(null, workDir, Ports.defaults());
+        boolean postgres =
+                java.nio.file.Files.exists(workDir.pid(LocalPostgresServer.PROCESS))
+                        || ClusterAddresses.readFrom(workDir)
+                                .map(a -> a.postgresUrl() != null)
+                                .orElse(false);
+        // The port only matters to up(); status and down find the process by its pid file.
+        return new LocalCluster(
+                null,
+                workDir,
+                Ports.defaults(),
+                postgres ? OptionalInt.of(0) : OptionalInt.empty());
     }
 
     /** Every process of the cluster, in start order. */
     List<ManagedProcess> processes() {
-        return List.of(kafka.process(), flink.jobManager(), flink.taskManager());
+        List<ManagedProcess> processes = new java.util.ArrayList<>();
+        if (postgres != null) {
+            processes.add(postgres.process());
+        }
+        processes.addAll(List.of(kafka.process(), flink.jobManager(), flink.taskManager()));
+        return processes;
     }
 
     /**
-     * Starts the broker, then Flink, and waits until both answer. Stops what it started when one of
-     * them fails to come up.
+     * Starts PostgreSQL (when asked for), the broker, then Flink, and waits until each answers.
+     * Stops what it started when one of them fails to come up.
      */
     public ClusterAddresses up() {
         if (processes().stream().anyMatch(p -> p.running().isPresent())) {
@@ -62,17 +94,30 @@ public final class LocalCluster {
                 new int[] {ports.kafka(), ports.kafkaController(), ports.rest(), ports.rpc()}) {
             requireFree(port);
         }
+        if (postgres != null) {
+            requireFree(postgres.port());
+        }
         workDir.create();
         try {
+            if (postgres != null) {
+                postgres.start();
+            }
             kafka.start();
             flink.start();
+            if (postgres != null) {
+                postgres.awaitReady(STARTUP_TIMEOUT);
+            }
             kafka.awaitReady(STARTUP_TIMEOUT);
             flink.awaitReady(STARTUP_TIMEOUT);
         } catch (RuntimeException e) {
             down();
             throw e;
         }
-        ClusterAddresses addresses = new ClusterAddresses(kafka.bootstrap(), flink.restUrl());
+        ClusterAddresses addresses =
+                new ClusterAddresses(
+                        kafka.bootstrap(),
+                        flink.restUrl(),
+                        postgres == null ? null : postgres.jdbcUrl());
         addresses.writeTo(workDir.addresses());
         return addresses;
     }
@@ -85,8 +130,9 @@ public final class LocalCluster {
     }
 
     /**
-     * Stops the processes it started, Flink before Kafka (jobs must not lose their broker first),
-     * and removes the addresses file. Data, checkpoints, savepoints and logs stay.
+     * Stops the processes it started, Flink before Kafka and PostgreSQL (jobs must not lose their
+     * broker or database first), and removes the addresses file. Data, checkpoints, savepoints and
+     * logs stay.
      *
      * @return the names of the processes that were running and are now stopped
      */
@@ -115,7 +161,7 @@ public final class LocalCluster {
             throw new IllegalStateException(
                     "port "
                             + port
-                            + " on localhost is in use (another broker or Flink?); stop it or choose"
+                            + " on localhost is in use (another broker, Flink or PostgreSQL?); stop it or choose"
                             + " other ports (tidemark cluster up --help)");
         }
     }

@@ -7,8 +7,8 @@ import java.nio.file.Path;
 
 /**
  * The local cluster's working directory ({@code .tidemark/} in the checkout, git-ignored): Kafka's
- * log directory, Flink's checkpoints, savepoints and RocksDB files, every process's log and pid
- * file, and the cluster's addresses.
+ * log directory, Flink's checkpoints, savepoints and RocksDB files, PostgreSQL's data directory,
+ * every process's log and pid file, and the cluster's addresses.
  */
 public record WorkDir(Path root) {
 
@@ -49,6 +49,11 @@ public record WorkDir(Path root) {
         return root.resolve("flink/uploads");
     }
 
+    /** The local cluster's PostgreSQL data directory (created by the server on first start). */
+    public Path postgresData() {
+        return root.resolve("postgres/data");
+    }
+
     public Path logs() {
         return root.resolve("logs");
     }
@@ -82,6 +87,7 @@ public record WorkDir(Path root) {
                     flinkTmp(),
                     uploads(),
                     logs(),
+                    postgresData().getParent(),
                     root.resolve("pids"),
                     root.resolve("jobs")
                 }) {
