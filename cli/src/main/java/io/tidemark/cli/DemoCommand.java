@@ -4,6 +4,7 @@ import io.tidemark.common.local.EmbeddedKafka;
 import io.tidemark.common.local.replay.Replay;
 import io.tidemark.common.local.replay.ReplayOptions;
 import io.tidemark.common.local.replay.ReplayResult;
+import io.tidemark.common.postgres.PostgresConfig;
 import io.tidemark.common.runtime.job.TidemarkJob;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -58,12 +59,44 @@ final class DemoCommand implements Callable<Integer> {
             description = "Only this job (default: all: ${COMPLETION-CANDIDATES}).")
     String onlyJob;
 
+    @Option(
+            names = "--postgres",
+            description =
+                    "Also write the jobs' PostgreSQL read model: a local PostgreSQL (from Maven"
+                            + " artifacts) with a fresh database per scenario, each scenario's"
+                            + " tables compared with what it committed to Kafka, and the revenue"
+                            + " table read back with its SQL; PostgreSQL stops at the end.")
+    boolean postgres;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         Path samples = sampleData();
         List<TidemarkJob> jobs =
                 onlyJob == null ? JobRegistry.all() : List.of(JobRegistry.byName(onlyJob));
+        if (!postgres) {
+            return run(out, samples, jobs, null);
+        }
+        out.println("Starting PostgreSQL for the read model ...");
+        out.flush();
+        DemoReadModel readModel = DemoReadModel.start();
+        try {
+            out.printf(
+                    "PostgreSQL: %s, a fresh database per scenario (<job>_<scenario>); stopped at"
+                            + " the end%n",
+                    readModel.serverUrl());
+            out.flush();
+            return run(out, samples, jobs, readModel);
+        } finally {
+            readModel.close();
+            out.println("PostgreSQL stopped.");
+            out.flush();
+        }
+    }
+
+    /** The demo; {@code readModel} is null without {@code --postgres}. */
+    private int run(PrintWriter out, Path samples, List<TidemarkJob> jobs, DemoReadModel readModel)
+            throws Exception {
         int mismatches = 0;
         for (TidemarkJob job : jobs) {
             List<Path> scenarios = scenarios(samples.resolve(job.name()));
@@ -74,39 +107,67 @@ final class DemoCommand implements Callable<Integer> {
             out.flush();
             ReplayResult showcase = null;
             String showcaseName = null;
+            PostgresConfig showcaseDatabase = null;
             for (Path scenario : scenarios) {
-                ReplayResult result = replay(job, scenario);
+                String name = scenario.getFileName().toString();
+                PostgresConfig database =
+                        readModel == null ? null : readModel.createDatabase(job.name(), name);
+                ReplayResult result = replay(job, scenario, database);
                 result.writeTo(output.resolve(job.name()).resolve(scenario.getFileName()));
                 String check = compare(scenario, result);
-                if (check.startsWith("DIFFERS")) {
+                boolean differs = check.startsWith("DIFFERS");
+                if (database != null) {
+                    String tables = DemoReadModel.compare(job.name(), database, result);
+                    differs |= tables.contains("DIFFERS");
+                    check += "; " + tables;
+                }
+                if (differs) {
                     mismatches++;
                 }
-                out.printf("%-32s %-34s %s%n", scenario.getFileName(), counts(result), check);
+                out.printf("%-32s %-34s %s%n", name, counts(result), check);
                 out.flush();
-                if (showcase == null || scenario.getFileName().toString().equals(SHOWCASE)) {
+                if (showcase == null || name.equals(SHOWCASE)) {
                     showcase = result;
-                    showcaseName = scenario.getFileName().toString();
+                    showcaseName = name;
+                    showcaseDatabase = database;
                 }
             }
             if (showcase != null) {
                 out.printf("%nResults of %s:%n", showcaseName);
                 ResultTables.print(out, showcase, MAX_ROWS);
+                if (showcaseDatabase != null && DemoReadModel.hasRevenue(job.name())) {
+                    out.printf(
+                            "%nRevenue of %s read back from PostgreSQL (%s):%n",
+                            showcaseName, showcaseDatabase.url());
+                    DemoReadModel.printRevenue(out, showcaseDatabase, MAX_ROWS);
+                }
             }
             out.printf("Outputs: %s/%n", output.resolve(job.name()).toAbsolutePath().normalize());
         }
         out.println();
         out.println(
                 mismatches == 0
-                        ? "Every scenario committed exactly its expected output."
-                        : mismatches + " scenario(s) differ from their expected output.");
+                        ? "Every scenario committed exactly its expected output"
+                                + (readModel == null
+                                        ? "."
+                                        : ", and its PostgreSQL tables hold the same rows.")
+                        : mismatches
+                                + " scenario(s) differ from their expected output"
+                                + (readModel == null ? "." : " or their read model."));
         out.flush();
         return mismatches == 0 ? 0 : 1;
     }
 
-    private static ReplayResult replay(TidemarkJob job, Path scenario) throws Exception {
+    /** Runs the scenario; with a database, the job also writes its read model into it. */
+    private static ReplayResult replay(TidemarkJob job, Path scenario, PostgresConfig database)
+            throws Exception {
         Map<String, List<String>> inputs = Replay.readInputs(job, scenario);
+        ReplayOptions options = ReplayOptions.defaults();
+        if (database != null) {
+            options = options.withOverrides(DemoReadModel.settings(database));
+        }
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-            return Replay.run(job, inputs, ReplayOptions.defaults(), kafka);
+            return Replay.run(job, inputs, options, kafka);
         }
     }
 
