@@ -57,17 +57,43 @@ public final class TidemarkHome {
         return requireBuilt(root.resolve("cli/target/lib"), "cli");
     }
 
-    /** The shaded job jar the job module built ({@code tidemark-job-<job>-<version>-job.jar}). */
+    /**
+     * The shaded job jar the job module built ({@code tidemark-job-<job>-<version>-job.jar}) at the
+     * checkout's version: a target/ that outlived a version bump also holds the jars of older
+     * versions, which must not be submitted in its place.
+     */
     public Path jobJar(String job) {
-        Path target = root.resolve("jobs").resolve(job).resolve("target");
-        try (var jars = Files.list(target)) {
-            return jars.filter(p -> p.getFileName().toString().startsWith("tidemark-job-" + job))
-                    .filter(p -> p.getFileName().toString().endsWith("-job.jar"))
-                    .findFirst()
-                    .orElseThrow(() -> notBuilt(target, "jobs/" + job));
-        } catch (java.io.IOException e) {
-            throw notBuilt(target, "jobs/" + job);
+        return jobJar(root, job);
+    }
+
+    static Path jobJar(Path root, String job) {
+        Path module = root.resolve("jobs").resolve(job);
+        Path target = module.resolve("target");
+        Path jar = target.resolve("tidemark-job-" + job + "-" + version(module) + "-job.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(
+                    jar
+                            + " is missing: build it with ./mvnw -B -DskipTests install -pl jobs/"
+                            + job
+                            + " -am");
         }
+        return jar;
+    }
+
+    /** The module's version: the first {@code <version>} of its pom, its parent's. */
+    private static String version(Path module) {
+        Path pom = module.resolve("pom.xml");
+        try {
+            java.util.regex.Matcher version =
+                    java.util.regex.Pattern.compile("<version>([^<]+)</version>")
+                            .matcher(Files.readString(pom));
+            if (version.find()) {
+                return version.group(1).trim();
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot read " + pom, e);
+        }
+        throw new IllegalStateException("no <version> in " + pom);
     }
 
     private static Path requireBuilt(Path dir, String module) {
