@@ -21,17 +21,13 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code ErrorEnvelope} v0 is the envelope before the reason codes {@code AMOUNT_OVERFLOW} and
- * {@code INCOMPLETE_ORDER}, v1 the one before {@code SINK_REJECTED}: envelopes already in DLQ and
- * late topics stay readable by the current codec, and a reader still on an older version sees a
- * newer reason as {@code UNKNOWN} instead of failing.
+ * {@code INCOMPLETE_ORDER}: envelopes already in DLQ and late topics stay readable by the current
+ * codec, and a reader still on v0 sees a newer reason as {@code UNKNOWN} instead of failing.
  */
 class ErrorEnvelopeHistoryTest {
 
     /** Fingerprint of ErrorEnvelope as committed before the two symbols were appended. */
     private static final long V0_FINGERPRINT = -91875556816329787L;
-
-    /** Fingerprint of ErrorEnvelope as committed before SINK_REJECTED was appended. */
-    private static final long V1_FINGERPRINT = -8753622038983714297L;
 
     private static final Instant T0 = Instant.parse("2026-11-01T10:00:00Z");
 
@@ -39,36 +35,30 @@ class ErrorEnvelopeHistoryTest {
             SingleObjectCodec.of(ErrorEnvelope.class);
 
     @Test
-    void earlierVersionsAreTheCommittedPreviousSchemasAndAreRegistered() throws IOException {
-        Schema v0 = version(0);
-        Schema v1 = version(1);
+    void v0IsTheCommittedPreviousSchemaAndIsRegistered() throws IOException {
+        Schema v0 = v0();
 
         assertThat(TidemarkSchemas.fingerprint(v0)).isEqualTo(V0_FINGERPRINT);
-        assertThat(TidemarkSchemas.fingerprint(v1)).isEqualTo(V1_FINGERPRINT);
-        assertThat(TidemarkSchemas.history("ErrorEnvelope")).containsExactly(v0, v1);
+        assertThat(TidemarkSchemas.history("ErrorEnvelope")).containsExactly(v0);
         assertThat(TidemarkSchemas.byFingerprint(V0_FINGERPRINT)).contains(v0);
-        assertThat(TidemarkSchemas.byFingerprint(V1_FINGERPRINT)).contains(v1);
         assertThat(TidemarkSchemas.fingerprint(ErrorEnvelope.getClassSchema()))
-                .isNotIn(V0_FINGERPRINT, V1_FINGERPRINT);
+                .isNotEqualTo(V0_FINGERPRINT);
     }
 
     @Test
     void newSymbolsAreAppendedAfterEveryV0SymbolWithUnknownAsDefault() throws IOException {
-        List<String> v0 = symbols(version(0));
-        List<String> v1 = symbols(version(1));
+        List<String> old = v0().getField("reasonCode").schema().getEnumSymbols();
         List<String> current = ReasonCode.getClassSchema().getEnumSymbols();
 
-        assertThat(v1.subList(0, v0.size())).isEqualTo(v0);
-        assertThat(v1.subList(v0.size(), v1.size()))
+        assertThat(current.subList(0, old.size())).isEqualTo(old);
+        assertThat(current.subList(old.size(), current.size()))
                 .containsExactly("AMOUNT_OVERFLOW", "INCOMPLETE_ORDER");
-        assertThat(current.subList(0, v1.size())).isEqualTo(v1);
-        assertThat(current.subList(v1.size(), current.size())).containsExactly("SINK_REJECTED");
         assertThat(ReasonCode.getClassSchema().getEnumDefault()).isEqualTo("UNKNOWN");
     }
 
     @Test
     void envelopeWrittenWithV0DecodesAsCurrentEnvelope() throws IOException {
-        Schema v0 = version(0);
+        Schema v0 = v0();
         GenericRecord old = new GenericData.Record(v0);
         old.put("key", ByteBuffer.wrap("o-1".getBytes(StandardCharsets.UTF_8)));
         old.put("value", null);
@@ -95,25 +85,7 @@ class ErrorEnvelopeHistoryTest {
 
     @Test
     void readerStillOnV0SeesANewReasonAsUnknown() throws IOException {
-        for (ReasonCode added :
-                List.of(
-                        ReasonCode.AMOUNT_OVERFLOW,
-                        ReasonCode.INCOMPLETE_ORDER,
-                        ReasonCode.SINK_REJECTED)) {
-            assertThat(readWith(version(0), added)).hasToString("UNKNOWN");
-        }
-    }
-
-    @Test
-    void readerOnV1SeesSinkRejectedAsUnknown() throws IOException {
-        assertThat(readWith(version(1), ReasonCode.INCOMPLETE_ORDER))
-                .hasToString("INCOMPLETE_ORDER");
-        assertThat(readWith(version(1), ReasonCode.SINK_REJECTED)).hasToString("UNKNOWN");
-    }
-
-    /** The reason code an older reader sees in a current envelope with reason {@code added}. */
-    private static Object readWith(Schema reader, ReasonCode added) throws IOException {
-        {
+        for (ReasonCode added : List.of(ReasonCode.AMOUNT_OVERFLOW, ReasonCode.INCOMPLETE_ORDER)) {
             ErrorEnvelope current =
                     ErrorEnvelope.newBuilder()
                             .setKey(null)
@@ -133,22 +105,18 @@ class ErrorEnvelopeHistoryTest {
             encoder.flush();
 
             GenericRecord read =
-                    new GenericDatumReader<GenericRecord>(ErrorEnvelope.getClassSchema(), reader)
+                    new GenericDatumReader<GenericRecord>(ErrorEnvelope.getClassSchema(), v0())
                             .read(
                                     null,
                                     DecoderFactory.get().binaryDecoder(body.toByteArray(), null));
 
+            assertThat(read.get("reasonCode")).hasToString("UNKNOWN");
             assertThat(read.get("offset")).isEqualTo(7L);
-            return read.get("reasonCode");
         }
     }
 
-    private static List<String> symbols(Schema envelope) {
-        return envelope.getField("reasonCode").schema().getEnumSymbols();
-    }
-
-    private static Schema version(int n) throws IOException {
-        String resource = "history/ErrorEnvelope/v" + n + ".avsc";
+    private static Schema v0() throws IOException {
+        String resource = "history/ErrorEnvelope/v0.avsc";
         try (InputStream in =
                 ErrorEnvelopeHistoryTest.class.getClassLoader().getResourceAsStream(resource)) {
             assertThat(in).as(resource).isNotNull();
