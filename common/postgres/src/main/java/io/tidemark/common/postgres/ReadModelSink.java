@@ -66,7 +66,10 @@ public final class ReadModelSink {
                         .name("upsert into " + table.name()));
     }
 
-    /** {@code dlq} with the rows the database refused ({@code SINK_REJECTED}) added. */
+    /**
+     * {@code dlq} with the rows the database refused (reason {@code INVALID_FIELD}, message {@code
+     * PostgreSQL table …}) added.
+     */
     public DataStream<ErrorEnvelope> withRejects(DataStream<ErrorEnvelope> dlq) {
         DataStream<ErrorEnvelope> all = dlq;
         for (DataStream<ErrorEnvelope> r : rejected) {

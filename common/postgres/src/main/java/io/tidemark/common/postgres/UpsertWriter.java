@@ -39,13 +39,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A result the database refuses whatever the retries (a value too long, a check or foreign key
  * violated: SQLSTATE class 22 or 23) is written row by row behind a savepoint to find it, and
- * leaves through this operator's output as an error envelope with reason {@code SINK_REJECTED},
- * emitted before the barrier, so it reaches the DLQ in the same checkpoint. Any other failure
- * (connection lost, deadlock, shutdown) is retried {@code sink.postgres.max-retries} times on a
- * fresh connection; then the task fails and Flink restarts the job from its last checkpoint.
+ * leaves through this operator's output as an error envelope with reason {@code INVALID_FIELD} and
+ * a message {@code PostgreSQL table <table> rejected <key>: SQLSTATE …}, emitted before the
+ * barrier, so it reaches the DLQ in the same checkpoint. Any other failure (connection lost,
+ * deadlock, shutdown) is retried {@code sink.postgres.max-retries} times on a fresh connection;
+ * then the task fails and Flink restarts the job from its last checkpoint.
  *
  * <p>Metrics: {@code tidemark.postgresRows}, {@code tidemark.postgresRetries}, {@code
- * tidemark.reason.SINK_REJECTED.dlq}.
+ * tidemark.reason.INVALID_FIELD.dlq}.
  */
 public final class UpsertWriter<T> extends AbstractStreamOperator<ErrorEnvelope>
         implements OneInputStreamOperator<T, ErrorEnvelope> {
@@ -53,6 +54,13 @@ public final class UpsertWriter<T> extends AbstractStreamOperator<ErrorEnvelope>
     private static final long serialVersionUID = 1L;
 
     private static final Logger LOG = LoggerFactory.getLogger(UpsertWriter.class);
+
+    /**
+     * How the message of a rejected row's envelope starts. Its reason code is {@code
+     * INVALID_FIELD}: a dedicated code would change the {@code ErrorEnvelope} schema, which the
+     * order dedup's state holds, and so the jobs' state contract.
+     */
+    public static final String REJECTED_PREFIX = "PostgreSQL table ";
 
     private final PostgresConfig config;
     private final ReadModelTable<T> table;
@@ -91,7 +99,7 @@ public final class UpsertWriter<T> extends AbstractStreamOperator<ErrorEnvelope>
         rows = metrics.counter(TidemarkMetrics.POSTGRES_ROWS);
         retries = metrics.counter(TidemarkMetrics.POSTGRES_RETRIES);
         rejected =
-                metrics.addGroup(TidemarkMetrics.REASON, ReasonCode.SINK_REJECTED.name())
+                metrics.addGroup(TidemarkMetrics.REASON, ReasonCode.INVALID_FIELD.name())
                         .counter(TidemarkMetrics.DLQ);
     }
 
@@ -257,9 +265,8 @@ public final class UpsertWriter<T> extends AbstractStreamOperator<ErrorEnvelope>
                 .setTopic(topic)
                 .setPartition(ErrorEnvelopes.NO_POSITION)
                 .setOffset(ErrorEnvelopes.NO_POSITION)
-                .setReasonCode(ReasonCode.SINK_REJECTED)
-                .setMessage(
-                        "PostgreSQL table " + table.name() + " rejected " + key + ": " + r.why())
+                .setReasonCode(ReasonCode.INVALID_FIELD)
+                .setMessage(REJECTED_PREFIX + table.name() + " rejected " + key + ": " + r.why())
                 .setJob(job)
                 .setRecordTimestamp(time)
                 .setEventTime(time)

@@ -112,11 +112,11 @@ class UpsertWriterITCase {
         assertThat(read()).containsExactly(revenue("books", 0, 1_000), revenue("toys", 0, 700));
         assertThat(envelopes).hasSize(1);
         ErrorEnvelope envelope = envelopes.get(0);
-        assertThat(envelope.getReasonCode()).isEqualTo(ReasonCode.SINK_REJECTED);
+        assertThat(envelope.getReasonCode()).isEqualTo(ReasonCode.INVALID_FIELD);
         assertThat(envelope.getTopic()).isEqualTo("revenue-1m");
         assertThat(envelope.getPartition()).isEqualTo(ErrorEnvelopes.NO_POSITION);
         assertThat(envelope.getMessage())
-                .contains("revenue_1m")
+                .startsWith("PostgreSQL table revenue_1m rejected")
                 .contains(key(refund))
                 .contains("SQLSTATE 23514")
                 .contains("revenue_not_negative");

@@ -199,7 +199,9 @@ class RevenueReadModelITCase {
                             .filter(line -> line.contains("\"category\":\"toys\""))
                             .toList();
             List<String> rejected =
-                    result.dlq().stream().filter(l -> l.contains("SINK_REJECTED")).toList();
+                    result.dlq().stream()
+                            .filter(l -> l.contains("PostgreSQL table revenue_1h rejected"))
+                            .toList();
             assertThat(toys).isNotEmpty();
             assertThat(rejected).hasSameSizeAs(toys);
             assertThat(rejected)

@@ -138,7 +138,7 @@ public final class TidemarkMetrics {
     /**
      * Counter (every {@code upsert into <table>} operator): results written to the table (rows
      * rewritten by a replay count again). Rows the database rejected count as {@code
-     * tidemark.reason.SINK_REJECTED.dlq} instead.
+     * tidemark.reason.INVALID_FIELD.dlq} of the same operator instead.
      */
     public static final String POSTGRES_ROWS = "postgresRows";
 
